@@ -1,0 +1,121 @@
+//! `hmon balance`: hbar and token balances of one or more accounts.
+
+use anyhow::Context as _;
+use clap::Args;
+use futures::{stream, StreamExt};
+use serde::Serialize;
+
+use super::{not_found_as, Context};
+use crate::hbar;
+use crate::ids::AccountRef;
+use crate::mirror::MirrorClient;
+use crate::output::{Cell, Tone};
+use crate::timestamp::Timestamp;
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    /// Accounts: 0.0.N, 0.0.N-checksum (HIP-15) or an EVM address (0x + 40 hex digits)
+    #[arg(required = true, value_name = "ACCOUNT")]
+    pub accounts: Vec<String>,
+}
+
+/// One account's balances, as `--json` prints them.
+#[derive(Debug, Serialize)]
+pub struct Balance {
+    /// `shard.realm.num`.
+    pub account: String,
+    pub evm_address: Option<String>,
+    pub tinybars: i64,
+    /// Exact hbar with eight decimals, e.g. "12.34567800".
+    pub hbar: String,
+    /// The mirror's balance timestamp, as given.
+    pub timestamp: Option<String>,
+    pub deleted: bool,
+    pub tokens: Vec<TokenBalance>,
+}
+
+/// A fungible token balance in the token's smallest unit.
+#[derive(Debug, Serialize)]
+pub struct TokenBalance {
+    pub token_id: String,
+    pub balance: i64,
+    pub decimals: i64,
+}
+
+pub async fn run(ctx: &Context, args: BalanceArgs) -> anyhow::Result<()> {
+    let accounts = args.accounts.iter().map(|a| ctx.parse_account(a)).collect::<Result<Vec<_>, _>>()?;
+    let client = ctx.mirror()?;
+    let spinner = ctx.out.spinner("fetching balances");
+    let results: Vec<anyhow::Result<Balance>> = stream::iter(&accounts)
+        .map(|account| fetch(ctx, client, account))
+        .buffered(ctx.settings.mirror.concurrency)
+        .collect()
+        .await;
+    spinner.finish_and_clear();
+
+    let mut balances = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(b) => balances.push(b),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(last) = errors.pop() {
+        // Every failure is reported; the last one decides the exit code. Nothing goes to stdout.
+        for e in &errors {
+            eprintln!("hmon: error: {e:#}");
+        }
+        return Err(last);
+    }
+    if ctx.out.json {
+        return ctx.out.json(&balances);
+    }
+    let rows: Vec<Vec<Cell>> = balances.iter().map(row).collect();
+    ctx.out.table(&["Account", "Balance", "Tokens", "As of"], &rows)
+}
+
+/// One request per account, plus one for token decimals when the account holds tokens.
+async fn fetch(ctx: &Context, client: &MirrorClient, account: &AccountRef) -> anyhow::Result<Balance> {
+    let found = client
+        .account(account)
+        .await
+        .map_err(|e| not_found_as(e, || format!("account {account} not found on {}", ctx.network_name())))?;
+    let balance = found.balance.unwrap_or_default();
+    let tokens = if balance.tokens.is_empty() {
+        Vec::new()
+    } else {
+        client
+            .account_tokens(&found.account)
+            .await
+            .with_context(|| format!("fetching token balances of {}", found.account))?
+            .into_iter()
+            .map(|t| TokenBalance { token_id: t.token_id, balance: t.balance, decimals: t.decimals })
+            .collect()
+    };
+    Ok(Balance {
+        account: found.account,
+        evm_address: found.evm_address,
+        tinybars: balance.balance,
+        hbar: hbar::hbar(balance.balance),
+        timestamp: balance.timestamp,
+        deleted: found.deleted.unwrap_or(false),
+        tokens,
+    })
+}
+
+fn row(b: &Balance) -> Vec<Cell> {
+    let tokens: Vec<String> = b
+        .tokens
+        .iter()
+        .map(|t| format!("{} {}", hbar::format_units_short(i128::from(t.balance), t.decimals.clamp(0, 30) as u32), t.token_id))
+        .collect();
+    let as_of = b
+        .timestamp
+        .as_deref()
+        .and_then(|t| t.parse::<Timestamp>().ok())
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    let account = if b.deleted { Cell::tone(format!("{} (deleted)", b.account), Tone::Bad) } else { b.account.clone().into() };
+    vec![account, hbar::hbar_short(b.tinybars).into(), tokens.join(", ").into(), Cell::tone(as_of, Tone::Dim)]
+}

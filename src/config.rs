@@ -1,0 +1,291 @@
+//! The TOML config file: its format, where it lives, and errors that name the file, line and key.
+//!
+//! The file is the single source of truth that people edit by hand; later parts add `[[accounts]]`,
+//! `[[rules]]`, `[[webhooks]]`, `[collect]` and `[serve]`, which this part accepts and leaves to them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// A secret string (private key, token): its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that must use it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(********)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("********")
+    }
+}
+
+/// The file as written. Unknown keys are errors, so a typo never silently does nothing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The default network: a built-in name or one defined under `[networks.NAME]`.
+    pub network: Option<String>,
+    /// The default per-request timeout, e.g. "10s".
+    pub timeout: Option<String>,
+    pub operator: Option<OperatorSection>,
+    #[serde(default)]
+    pub networks: BTreeMap<String, NetworkSection>,
+    pub mirror: Option<MirrorSection>,
+    #[serde(default)]
+    pub accounts: Vec<toml::Value>,
+    #[serde(default)]
+    pub rules: Vec<toml::Value>,
+    #[serde(default)]
+    pub webhooks: Vec<toml::Value>,
+    pub collect: Option<toml::Value>,
+    pub serve: Option<toml::Value>,
+}
+
+/// `[operator]`: the account that pays for transactions, and its key.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorSection {
+    pub account_id: Option<String>,
+    pub private_key: Option<Secret>,
+    /// `ed25519` or `ecdsa`, for a raw hex key whose type cannot be told from its bytes.
+    pub key_type: Option<String>,
+}
+
+/// `[networks.NAME]`: a custom network, or overrides for a built-in one.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    pub mirror_url: Option<String>,
+    /// Hex ledger id used for HIP-15 checksums ("00" mainnet, "01" testnet, "02" previewnet).
+    pub ledger_id: Option<String>,
+    /// Consensus node gRPC addresses: `"host:port" = "0.0.3"`.
+    #[serde(default)]
+    pub nodes: BTreeMap<String, String>,
+}
+
+/// `[mirror]`: how hmon treats the mirror node.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorSection {
+    /// Attempts per request, retries included (default 4).
+    pub max_attempts: Option<u32>,
+    /// First retry delay, doubled each attempt, with jitter (default "250ms").
+    pub backoff: Option<String>,
+    /// Requests in flight at once for multi-account commands (default 8).
+    pub concurrency: Option<usize>,
+}
+
+/// A loaded config file with the text it came from, for locating errors.
+#[derive(Debug, Default)]
+pub struct LoadedConfig {
+    pub file: ConfigFile,
+    /// Where it was read from; `None` when the default path had no file.
+    pub path: Option<PathBuf>,
+    source: String,
+}
+
+/// The default path: `<config dir>/hmon/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("hmon").join("config.toml"))
+}
+
+impl LoadedConfig {
+    /// Reads `path`. A missing file is an error when the path was named (`explicit`), defaults otherwise.
+    pub fn load(path: &Path, explicit: bool) -> Result<Self, Error> {
+        let source = match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Self::default()),
+            Err(e) => {
+                return Err(Error::config(format!("cannot read config file {}: {}", path.display(), io_reason(&e))))
+            }
+        };
+        let file = toml::from_str(&source).map_err(|e| parse_error(path, &source, &e))?;
+        Ok(Self { file, path: Some(path.to_path_buf()), source })
+    }
+
+    /// A config error about `table.key` in this file, with the line where the key stands when it can be found.
+    pub fn error_at(&self, table: &[&str], key: &str, message: impl fmt::Display) -> Error {
+        let Some(path) = &self.path else {
+            return Error::config(message.to_string());
+        };
+        let dotted: Vec<&str> = table.iter().copied().chain([key]).collect();
+        match locate(&self.source, table, key) {
+            Some(line) => {
+                Error::config(format!("{}:{line}: key '{}': {message}", path.display(), dotted.join(".")))
+            }
+            None => Error::config(format!("{}: key '{}': {message}", path.display(), dotted.join("."))),
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Turns a TOML error into `path:line:col: key 'a.b': message`, without echoing the line (it may hold a key).
+fn parse_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
+    let message = err.message().trim_end_matches('\n');
+    let Some(span) = err.span() else {
+        return Error::config(format!("invalid config file {}: {message}", path.display()));
+    };
+    let before = &source[..span.start.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    let key = key_at_line(source, line).map(|k| format!(" key '{k}':")).unwrap_or_default();
+    Error::config(format!("invalid config file {}:{line}:{column}:{key} {message}", path.display()))
+}
+
+/// The dotted key defined on a 1-based line: the nearest `[table]` header above it plus the key left of `=`.
+fn key_at_line(source: &str, line: usize) -> Option<String> {
+    let mut table = String::new();
+    for (i, text) in source.lines().enumerate() {
+        let t = text.trim();
+        if let Some(header) = t.strip_prefix('[') {
+            table = header.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string();
+            if i + 1 == line {
+                return Some(table);
+            }
+            continue;
+        }
+        if i + 1 == line {
+            let key = t.split('=').next()?.trim().trim_matches('"');
+            if key.is_empty() || !t.contains('=') {
+                return (!table.is_empty()).then_some(table);
+            }
+            return Some(if table.is_empty() { key.to_string() } else { format!("{table}.{key}") });
+        }
+    }
+    None
+}
+
+/// The 1-based line of `key` under the table `table` (dotted path of a `[header]`), by a line scan.
+fn locate(source: &str, table: &[&str], key: &str) -> Option<usize> {
+    let want = table.join(".");
+    let mut current = String::new();
+    for (i, text) in source.lines().enumerate() {
+        let t = text.trim();
+        if t.starts_with('[') {
+            current = t.trim_matches(|c| c == '[' || c == ']').trim().replace(['"', ' '], "");
+            continue;
+        }
+        let Some((k, _)) = t.split_once('=') else { continue };
+        if current == want && k.trim().trim_matches('"') == key {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// Whether others than the owner can read the file (Unix); other platforms report `None`.
+pub fn readable_by_others(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o044 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str) -> Result<LoadedConfig, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        LoadedConfig::load(&path, true)
+    }
+
+    #[test]
+    fn a_full_file_parses() {
+        let cfg = load_str(
+            r#"
+            network = "mynet"
+            timeout = "5s"
+            [operator]
+            account_id = "0.0.2"
+            private_key = "302e020100300506032b657004220420aaaa"
+            [networks.mynet]
+            mirror_url = "http://127.0.0.1:5551"
+            ledger_id = "03"
+            nodes = { "127.0.0.1:50211" = "0.0.3" }
+            [mirror]
+            max_attempts = 2
+            [[accounts]]
+            id = "0.0.1001"
+            [[rules]]
+            name = "low"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(cfg.file.network.as_deref(), Some("mynet"));
+        assert_eq!(cfg.file.networks["mynet"].nodes["127.0.0.1:50211"], "0.0.3");
+        assert_eq!(cfg.file.accounts.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key_but_not_the_value() {
+        let err = load_str("network = \"testnet\"\n[operator]\naccount_id = 12\nprivate_key = \"302e\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml:3:14: key 'operator.account_id'"), "{err}");
+        let err = load_str("[operator]\nprivate_key = 5\n").unwrap_err().to_string();
+        assert!(err.contains("key 'operator.private_key'"), "{err}");
+        let err = load_str("netwrk = \"testnet\"\n").unwrap_err().to_string();
+        assert!(err.contains(":1:1:") && err.contains("unknown field `netwrk`"), "{err}");
+        let err = load_str("network = \"testnet\n").unwrap_err().to_string();
+        assert!(err.contains("config.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn semantic_errors_find_their_line() {
+        let cfg = load_str("# hi\n[networks.\"my net\"]\nmirror_url = \"x\"\n").unwrap();
+        let err = cfg.error_at(&["networks", "my net"], "mirror_url", "bad url").to_string();
+        assert!(err.ends_with("config.toml:3: key 'networks.my net.mirror_url': bad url"), "{err}");
+    }
+
+    #[test]
+    fn missing_default_file_means_defaults_but_named_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("absent.toml");
+        assert!(LoadedConfig::load(&path, false).unwrap().path.is_none());
+        let err = LoadedConfig::load(&path, true).unwrap_err();
+        assert!(err.to_string().contains("absent.toml: no such file"), "{err}");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Secret::new("302e-very-secret");
+        assert!(!format!("{s:?} {s}").contains("secret"));
+    }
+}

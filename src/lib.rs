@@ -1,0 +1,109 @@
+//! hmon: a Hedera (Hiero) network monitor.
+//!
+//! The binary is a thin shell over this library: [`main`] parses the command line, runs one command on a tokio
+//! runtime and turns the outcome into an exit code. Commands (`cmd`) parse and print; the core (`mirror`,
+//! `hedera`, `settings`) never prints and returns data or typed errors.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod error;
+pub mod hbar;
+pub mod hedera;
+pub mod ids;
+pub mod mirror;
+pub mod network;
+pub mod output;
+pub mod settings;
+pub mod timestamp;
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::error::{exit_code, is_broken_pipe, Exit};
+
+/// Runs hmon with the process's arguments and returns the exit code.
+pub fn main() -> i32 {
+    install_panic_hook();
+    let matches = match cli::Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return report_clap_error(e),
+    };
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return report_clap_error(e),
+    };
+    init_logging(cli.global.verbose, cli.global.quiet);
+    let overrides = cli.global.overrides(&matches);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return report(&anyhow::Error::new(e).context("cannot start the async runtime")),
+    };
+    let result = runtime.block_on(cmd::dispatch(cli, overrides));
+    // Nothing may keep the process alive: a stuck remote task is abandoned, not awaited.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match result {
+        Ok(()) => Exit::Success.code(),
+        Err(e) => report(&e),
+    }
+}
+
+fn report(err: &anyhow::Error) -> i32 {
+    if is_broken_pipe(err) {
+        return Exit::Success.code();
+    }
+    let _ = writeln!(std::io::stderr().lock(), "hmon: error: {err:#}");
+    exit_code(err).code()
+}
+
+/// Help and version go to stdout with exit 0; usage errors to stderr as `hmon: error: ...` with exit 2.
+fn report_clap_error(err: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = write!(std::io::stdout().lock(), "{}", err.render());
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                return Exit::Usage.code();
+            }
+            Exit::Success.code()
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let text = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+            let _ = write!(std::io::stderr().lock(), "hmon: error: {text}");
+            Exit::Usage.code()
+        }
+    }
+}
+
+/// A panic is a bug: say so in one line, without a backtrace, and exit 70 (EX_SOFTWARE).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        let _ = writeln!(std::io::stderr().lock(), "hmon: error: internal error (a bug in hmon, please report it): {what}");
+        std::process::exit(70);
+    }));
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "hmon=debug",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HMON_LOG").unwrap_or_else(|_| level.into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

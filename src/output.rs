@@ -1,0 +1,190 @@
+//! Where results go and how they look, decided once: JSON, a table on a terminal, or tab-separated rows in a pipe.
+//!
+//! Data goes to stdout, everything else (warnings, progress) to stderr. Writes return errors instead of
+//! panicking, so a closed pipe surfaces as `BrokenPipe` and the binary exits quietly.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use comfy_table::{presets, Cell as TableCell, Color, ContentArrangement, Table};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// How a table cell should stand out when colour is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Good,
+    Bad,
+    Dim,
+}
+
+/// One table cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Cell {
+    pub fn tone(text: impl Into<String>, tone: Tone) -> Self {
+        Self { text: text.into(), tone }
+    }
+}
+
+impl<T: Into<String>> From<T> for Cell {
+    fn from(text: T) -> Self {
+        Self { text: text.into(), tone: Tone::Plain }
+    }
+}
+
+/// The output mode and the streams.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub json: bool,
+    pub color: bool,
+    /// stdout is a terminal: tables; otherwise tab-separated rows.
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    pub quiet: bool,
+}
+
+impl Output {
+    /// Looks at the terminals and `NO_COLOR` once.
+    pub fn detect(json: bool, color: ColorChoice, quiet: bool) -> Self {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_tty && !no_color,
+        };
+        Self { json, color, stdout_tty, stderr_tty: std::io::stderr().is_terminal(), quiet }
+    }
+
+    /// Writes one JSON document: indented on a terminal, one line in a pipe.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        if self.stdout_tty {
+            serde_json::to_writer_pretty(&mut out, value)?;
+        } else {
+            serde_json::to_writer(&mut out, value)?;
+        }
+        out.write_all(b"\n")?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Writes text as it is.
+    pub fn text(&self, text: &str) -> anyhow::Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// A table on a terminal; without one, tab-separated rows without the header (for cut, awk, sort).
+    pub fn table(&self, header: &[&str], rows: &[Vec<Cell>]) -> anyhow::Result<()> {
+        self.text(&self.render_table(header, rows))
+    }
+
+    /// The text [`Output::table`] writes.
+    pub fn render_table(&self, header: &[&str], rows: &[Vec<Cell>]) -> String {
+        if !self.stdout_tty {
+            let mut s = String::new();
+            for row in rows {
+                let cells: Vec<String> = row.iter().map(|c| c.text.replace(['\t', '\n'], " ")).collect();
+                s.push_str(&cells.join("\t"));
+                s.push('\n');
+            }
+            return s;
+        }
+        let mut table = Table::new();
+        table.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        if self.color {
+            table.enforce_styling();
+        }
+        table.set_header(header.iter().map(|h| TableCell::new(h).add_attribute(comfy_table::Attribute::Bold)));
+        for row in rows {
+            table.add_row(row.iter().map(|c| self.cell(c)));
+        }
+        format!("{table}\n")
+    }
+
+    /// Key-value lines for one record: aligned `key: value` on a terminal, `key<TAB>value` in a pipe.
+    pub fn pairs(&self, pairs: &[(&str, String)]) -> anyhow::Result<()> {
+        let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+        let mut s = String::new();
+        for (k, v) in pairs {
+            if self.stdout_tty {
+                s.push_str(&format!("{k:>width$}  {v}\n"));
+            } else {
+                s.push_str(&format!("{k}\t{v}\n"));
+            }
+        }
+        self.text(&s)
+    }
+
+    fn cell(&self, c: &Cell) -> TableCell {
+        let cell = TableCell::new(&c.text);
+        if !self.color {
+            return cell;
+        }
+        match c.tone {
+            Tone::Plain => cell,
+            Tone::Good => cell.fg(Color::Green),
+            Tone::Bad => cell.fg(Color::Red),
+            Tone::Dim => cell.fg(Color::DarkGrey),
+        }
+    }
+
+    /// `hmon: warning: ...` on stderr, unless `--quiet`.
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "hmon: warning: {message}");
+        }
+    }
+
+    /// A spinner on stderr while something slow runs; invisible when stderr is not a terminal or with `--quiet`.
+    pub fn spinner(&self, message: &str) -> ProgressBar {
+        if self.quiet || !self.stderr_tty {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(tty: bool) -> Output {
+        Output { json: false, color: false, stdout_tty: tty, stderr_tty: false, quiet: false }
+    }
+
+    #[test]
+    fn pipes_get_tab_separated_rows_without_header() {
+        let rows = vec![vec![Cell::from("0.0.1"), Cell::from("a\tb")]];
+        assert_eq!(out(false).render_table(&["A", "B"], &rows), "0.0.1\ta b\n");
+    }
+
+    #[test]
+    fn terminals_get_a_table_with_header() {
+        let rows = vec![vec![Cell::from("0.0.1"), Cell::tone("up", Tone::Good)]];
+        let text = out(true).render_table(&["Account", "Status"], &rows);
+        assert!(text.contains("Account") && text.contains("0.0.1") && text.contains('┆'), "{text}");
+        assert!(!text.contains('\u{1b}'), "no colour codes when colour is off");
+    }
+}

@@ -1,0 +1,341 @@
+//! Effective settings: flags over environment over config file over defaults, each value with its source.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::config::{self, LoadedConfig, Secret};
+use crate::error::Error;
+use crate::network::{self, Network, BUILTIN};
+use crate::timestamp::parse_duration;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Flag(&'static str),
+    Env(&'static str),
+    File,
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag(name) => write!(f, "flag {name}"),
+            Source::Env(name) => write!(f, "env {name}"),
+            Source::File => f.write_str("file"),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, source: Source) -> Self {
+        Self { value, source }
+    }
+}
+
+/// What the command line (flags or their environment variables) asked for.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub network: Option<Setting<String>>,
+    pub mirror_url: Option<Setting<String>>,
+    pub config: Option<Setting<PathBuf>>,
+    pub timeout: Option<Setting<String>>,
+}
+
+/// Retry and concurrency tuning for the mirror client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MirrorTuning {
+    pub max_attempts: u32,
+    pub backoff: Duration,
+    pub concurrency: usize,
+}
+
+impl Default for MirrorTuning {
+    fn default() -> Self {
+        Self { max_attempts: 4, backoff: Duration::from_millis(250), concurrency: 8 }
+    }
+}
+
+/// Everything a command needs to know about where and how to talk, resolved once.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: LoadedConfig,
+    pub config_path: Setting<Option<PathBuf>>,
+    pub network: Setting<Network>,
+    pub mirror_url: Setting<String>,
+    pub timeout: Setting<Duration>,
+    pub operator_id: Option<Setting<String>>,
+    pub operator_key: Option<Setting<Secret>>,
+    pub key_type: Option<String>,
+    pub mirror: MirrorTuning,
+    /// Things the user should hear about once (e.g. a private key in a world-readable file).
+    pub warnings: Vec<String>,
+}
+
+/// The default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Settings {
+    /// Resolves the settings. `env` reads environment variables (injected for tests).
+    pub fn resolve(over: Overrides, env: impl Fn(&str) -> Option<String>) -> Result<Settings, Error> {
+        let config_path = match &over.config {
+            Some(p) => Setting::new(Some(p.value.clone()), p.source.clone()),
+            None => Setting::new(config::default_path(), Source::Default),
+        };
+        let config = match &config_path.value {
+            Some(path) => LoadedConfig::load(path, config_path.source != Source::Default)?,
+            None => LoadedConfig::default(),
+        };
+        let file = &config.file;
+
+        let network_name = match over.network {
+            Some(n) => n,
+            None => match &file.network {
+                Some(n) => Setting::new(n.clone(), Source::File),
+                None => Setting::new("testnet".to_string(), Source::Default),
+            },
+        };
+        let network = Setting::new(network_from(&config, &network_name)?, network_name.source.clone());
+
+        let mirror_url = match over.mirror_url {
+            Some(u) => Setting::new(normalize_mirror_url(&u.value).map_err(Error::usage)?, u.source),
+            None => {
+                let source = match config.file.networks.get(&network.value.name).and_then(|n| n.mirror_url.as_ref()) {
+                    Some(_) => Source::File,
+                    None => Source::Default,
+                };
+                Setting::new(network.value.mirror_url.clone(), source)
+            }
+        };
+
+        let timeout = match over.timeout {
+            Some(t) => Setting::new(parse_duration(&t.value, "--timeout")?, t.source),
+            None => match &file.timeout {
+                Some(t) => Setting::new(
+                    parse_duration(t, "timeout").map_err(|e| config.error_at(&[], "timeout", e))?,
+                    Source::File,
+                ),
+                None => Setting::new(DEFAULT_TIMEOUT, Source::Default),
+            },
+        };
+
+        let operator = file.operator.as_ref();
+        let operator_id = match operator.and_then(|o| o.account_id.clone()) {
+            Some(id) => Some(Setting::new(id, Source::File)),
+            None => env("OPERATOR_ID").filter(|v| !v.trim().is_empty()).map(|v| Setting::new(v, Source::Env("OPERATOR_ID"))),
+        };
+        let operator_key = match operator.and_then(|o| o.private_key.clone()) {
+            Some(key) => Some(Setting::new(key, Source::File)),
+            None => env("OPERATOR_KEY")
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| Setting::new(Secret::new(v), Source::Env("OPERATOR_KEY"))),
+        };
+        let key_type = operator.and_then(|o| o.key_type.clone());
+
+        let mut warnings = Vec::new();
+        if operator_key.as_ref().is_some_and(|k| k.source == Source::File) {
+            if let Some(path) = &config.path {
+                if let Some(mode) = config::readable_by_others(path) {
+                    warnings.push(format!(
+                        "{} holds a private key and is readable by others (mode {mode:o}); run: chmod 600 {}",
+                        path.display(),
+                        path.display()
+                    ));
+                }
+            }
+        }
+
+        let mirror = mirror_tuning(&config)?;
+        Ok(Settings { config_path, network, mirror_url, timeout, operator_id, operator_key, key_type, mirror, warnings, config })
+    }
+}
+
+fn network_from(config: &LoadedConfig, name: &Setting<String>) -> Result<Network, Error> {
+    let section = config.file.networks.get(&name.value);
+    let mut net = match (Network::builtin(&name.value), section) {
+        (Some(net), _) => net,
+        (None, Some(_)) => Network {
+            name: name.value.clone(),
+            mirror_url: String::new(),
+            ledger_id: None,
+            nodes: Default::default(),
+        },
+        (None, None) => {
+            let mut known: Vec<String> = BUILTIN.iter().map(|s| s.to_string()).collect();
+            known.extend(config.file.networks.keys().cloned());
+            let msg = format!(
+                "unknown network '{}': expected one of {}, or a network defined as [networks.NAME] in the config file",
+                name.value,
+                known.join(", ")
+            );
+            return Err(match name.source {
+                Source::File => config.error_at(&[], "network", msg),
+                _ => Error::usage(msg),
+            });
+        }
+    };
+    if let Some(section) = section {
+        let table = ["networks", name.value.as_str()];
+        if let Some(url) = &section.mirror_url {
+            net.mirror_url = normalize_mirror_url(url).map_err(|e| config.error_at(&table, "mirror_url", e))?;
+        }
+        if let Some(id) = &section.ledger_id {
+            net.ledger_id = Some(network::parse_ledger_id(id).ok_or_else(|| {
+                config.error_at(&table, "ledger_id", format!("invalid ledger id '{id}': expected hex bytes, e.g. \"03\""))
+            })?);
+        }
+        for (addr, account) in &section.nodes {
+            if account.parse::<crate::ids::EntityId>().is_err() || !addr.contains(':') {
+                return Err(config.error_at(
+                    &table,
+                    "nodes",
+                    format!("invalid node '{addr}' = '{account}': expected \"host:port\" = \"shard.realm.num\""),
+                ));
+            }
+        }
+        net.nodes = section.nodes.clone();
+    }
+    if net.mirror_url.is_empty() {
+        return Err(config.error_at(&["networks", &name.value], "mirror_url", "a custom network needs a mirror_url"));
+    }
+    Ok(net)
+}
+
+fn mirror_tuning(config: &LoadedConfig) -> Result<MirrorTuning, Error> {
+    let mut tuning = MirrorTuning::default();
+    let Some(section) = &config.file.mirror else { return Ok(tuning) };
+    if let Some(n) = section.max_attempts {
+        if !(1..=20).contains(&n) {
+            return Err(config.error_at(&["mirror"], "max_attempts", format!("{n} is out of range: expected 1 to 20")));
+        }
+        tuning.max_attempts = n;
+    }
+    if let Some(b) = &section.backoff {
+        tuning.backoff = parse_duration(b, "backoff").map_err(|e| config.error_at(&["mirror"], "backoff", e))?;
+    }
+    if let Some(c) = section.concurrency {
+        if !(1..=64).contains(&c) {
+            return Err(config.error_at(&["mirror"], "concurrency", format!("{c} is out of range: expected 1 to 64")));
+        }
+        tuning.concurrency = c;
+    }
+    Ok(tuning)
+}
+
+/// Checks a mirror base URL and brings it to `scheme://host[:port][/prefix]` (no trailing `/`, no `/api/v1`).
+pub fn normalize_mirror_url(raw: &str) -> Result<String, String> {
+    let bad = |why: &str| format!("invalid mirror URL '{raw}': {why}; expected e.g. https://testnet.mirrornode.hedera.com");
+    let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("no query or fragment allowed"));
+    }
+    let mut s = url.as_str().trim_end_matches('/').to_string();
+    if let Some(stripped) = s.strip_suffix("/api/v1") {
+        s = stripped.to_string();
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn with_config(text: &str) -> (tempfile::TempDir, Overrides) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, text).unwrap();
+        let over = Overrides { config: Some(Setting::new(path, Source::Flag("--config"))), ..Default::default() };
+        (dir, over)
+    }
+
+    #[test]
+    fn precedence_is_flag_then_file_then_default() {
+        let (_d, mut over) = with_config("network = \"mainnet\"\ntimeout = \"3s\"\n");
+        let s = Settings::resolve(over.clone(), no_env).unwrap();
+        assert_eq!(s.network.value.name, "mainnet");
+        assert_eq!(s.network.source, Source::File);
+        assert_eq!(s.timeout.value, Duration::from_secs(3));
+        assert_eq!(s.mirror_url.source, Source::Default);
+        over.network = Some(Setting::new("previewnet".into(), Source::Env("HMON_NETWORK")));
+        over.mirror_url = Some(Setting::new("http://127.0.0.1:9/api/v1/".into(), Source::Flag("--mirror-url")));
+        let s = Settings::resolve(over, no_env).unwrap();
+        assert_eq!(s.network.value.name, "previewnet");
+        assert_eq!(s.mirror_url.value, "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn operator_falls_back_to_environment() {
+        let (_d, over) = with_config("[operator]\naccount_id = \"0.0.5\"\n");
+        let env = |k: &str| match k {
+            "OPERATOR_ID" => Some("0.0.9".to_string()),
+            "OPERATOR_KEY" => Some("abc".to_string()),
+            _ => None,
+        };
+        let s = Settings::resolve(over, env).unwrap();
+        assert_eq!(s.operator_id.unwrap().value, "0.0.5");
+        let key = s.operator_key.unwrap();
+        assert_eq!((key.value.expose(), key.source), ("abc", Source::Env("OPERATOR_KEY")));
+    }
+
+    #[test]
+    fn unknown_network_is_usage_from_flag_and_config_error_from_file() {
+        let (_d, mut over) = with_config("network = \"nope\"\n");
+        let err = Settings::resolve(over.clone(), no_env).unwrap_err();
+        assert_eq!(err.kind(), crate::error::Exit::Config);
+        over.network = Some(Setting::new("bogus".into(), Source::Flag("--network")));
+        let err = Settings::resolve(over, no_env).unwrap_err();
+        assert_eq!(err.kind(), crate::error::Exit::Usage);
+        assert!(err.to_string().contains("unknown network 'bogus'"), "{err}");
+    }
+
+    #[test]
+    fn custom_networks_need_a_valid_mirror_url() {
+        let (_d, over) = with_config("network = \"x\"\n[networks.x]\nledger_id = \"03\"\n");
+        let err = Settings::resolve(over, no_env).unwrap_err().to_string();
+        assert!(err.contains("key 'networks.x.mirror_url'"), "{err}");
+        let (_d, over) = with_config("network = \"x\"\n[networks.x]\nmirror_url = \"ftp://h\"\n");
+        let err = Settings::resolve(over, no_env).unwrap_err().to_string();
+        assert!(err.contains(":3: key 'networks.x.mirror_url'") && err.contains("http or https"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_readable_key_file_warns() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, over) = with_config("[operator]\nprivate_key = \"k\"\n");
+        let path = dir.path().join("c.toml");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let s = Settings::resolve(over.clone(), no_env).unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert!(s.warnings[0].contains("chmod 600"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Settings::resolve(over, no_env).unwrap().warnings.is_empty());
+    }
+}

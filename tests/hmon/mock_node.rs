@@ -1,0 +1,290 @@
+//! Mock consensus nodes on 127.0.0.1 for the integration tests.
+//!
+//! * [`MockNode`]: a real gRPC `CryptoService` answering `getAccountInfo`
+//!   COST_ANSWER queries with a fixed precheck code and a cost of 100 tinybars.
+//! * [`dead_address`]: an address where nothing listens (connection refused).
+//! * [`SilentNode`]: a TCP listener that accepts connections and never answers.
+//!
+//! Each server runs on its own background thread (MockNode with its own tokio
+//! runtime), because the tests are synchronous and run the `hmon` binary with
+//! `assert_cmd`. Servers stop when their guard is dropped.
+
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener as StdTcpListener};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use hiero_sdk_proto::services::{
+    account_id,
+    crypto_service_server::{CryptoService, CryptoServiceServer},
+    query, response, CryptoGetInfoResponse, Query, Response, ResponseCodeEnum, ResponseHeader,
+    Transaction, TransactionResponse,
+};
+use tonic::{Request, Status};
+
+/// Cost, in tinybars, the mock quotes for every COST_ANSWER query.
+pub const MOCK_COST_TINYBARS: u64 = 100;
+
+/// A recorded query: account id (shard, realm, num) and response type.
+pub type RecordedQuery = ((i64, i64, i64), i32);
+
+/// What the mock records about the queries it receives.
+#[derive(Default)]
+struct Recorder {
+    calls: AtomicUsize,
+    last_query: Mutex<Option<RecordedQuery>>,
+}
+
+struct MockCryptoService {
+    precheck: ResponseCodeEnum,
+    recorder: Arc<Recorder>,
+}
+
+impl MockCryptoService {
+    async fn answer_get_account_info(
+        &self,
+        request: Request<Query>,
+    ) -> Result<tonic::Response<Response>, Status> {
+        self.recorder.calls.fetch_add(1, Ordering::SeqCst);
+        let Some(query::Query::CryptoGetInfo(info)) = request.into_inner().query else {
+            return Err(Status::invalid_argument("expected a CryptoGetInfo query"));
+        };
+        let response_type = info.header.map(|h| h.response_type).unwrap_or_default();
+        let account = info.account_id.map(|id| {
+            let num = match id.account {
+                Some(account_id::Account::AccountNum(num)) => num,
+                _ => -1,
+            };
+            (id.shard_num, id.realm_num, num)
+        });
+        *self.recorder.last_query.lock().unwrap() =
+            Some((account.unwrap_or((-1, -1, -1)), response_type));
+
+        Ok(tonic::Response::new(Response {
+            response: Some(response::Response::CryptoGetInfo(CryptoGetInfoResponse {
+                header: Some(ResponseHeader {
+                    node_transaction_precheck_code: self.precheck as i32,
+                    response_type,
+                    cost: MOCK_COST_TINYBARS,
+                    state_proof: Vec::new(),
+                }),
+                account_info: None,
+            })),
+        }))
+    }
+}
+
+/// Implements `CryptoService` for a type: the listed real methods delegate to
+/// inherent methods, every other rpc returns `Status::unimplemented`. (The
+/// whole impl is generated here so `#[async_trait]` sees the expanded methods.)
+macro_rules! crypto_service {
+    (
+        $ty:ty;
+        delegate { $($real:ident($rreq:ty) -> $rresp:ty => $inherent:ident;)* }
+        unimplemented { $($name:ident($req:ty) -> $resp:ty;)* }
+    ) => {
+        #[tonic::async_trait]
+        impl CryptoService for $ty {
+            $(
+                async fn $real(
+                    &self,
+                    request: Request<$rreq>,
+                ) -> Result<tonic::Response<$rresp>, Status> {
+                    self.$inherent(request).await
+                }
+            )*
+            $(
+                async fn $name(
+                    &self,
+                    _request: Request<$req>,
+                ) -> Result<tonic::Response<$resp>, Status> {
+                    Err(Status::unimplemented(concat!("mock node: ", stringify!($name))))
+                }
+            )*
+        }
+    };
+}
+
+crypto_service! {
+    MockCryptoService;
+    delegate {
+        get_account_info(Query) -> Response => answer_get_account_info;
+    }
+    unimplemented {
+        create_account(Transaction) -> TransactionResponse;
+        update_account(Transaction) -> TransactionResponse;
+        crypto_transfer(Transaction) -> TransactionResponse;
+        crypto_delete(Transaction) -> TransactionResponse;
+        approve_allowances(Transaction) -> TransactionResponse;
+        delete_allowances(Transaction) -> TransactionResponse;
+        add_live_hash(Transaction) -> TransactionResponse;
+        delete_live_hash(Transaction) -> TransactionResponse;
+        get_live_hash(Query) -> Response;
+        get_account_records(Query) -> Response;
+        crypto_get_balance(Query) -> Response;
+        get_transaction_receipts(Query) -> Response;
+        get_tx_record_by_tx_id(Query) -> Response;
+    }
+}
+
+/// A mock consensus node serving `CryptoService` over plaintext gRPC on 127.0.0.1.
+pub struct MockNode {
+    pub addr: SocketAddr,
+    recorder: Arc<Recorder>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl MockNode {
+    /// Start a mock node answering getAccountInfo COST_ANSWER queries with precheck
+    /// `precheck` (e.g. ResponseCodeEnum::Ok or ::Busy) and a cost of 100 tinybars.
+    /// Runs on its own background thread with its own tokio runtime, bound to 127.0.0.1:0.
+    pub fn start(precheck: ResponseCodeEnum) -> MockNode {
+        // Bind synchronously so the address is known (and connectable: the
+        // kernel queues connections) before the server task even starts.
+        let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind mock node");
+        let addr = listener.local_addr().expect("mock node address");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking mock node listener");
+
+        let recorder = Arc::new(Recorder::default());
+        let service = MockCryptoService {
+            precheck,
+            recorder: Arc::clone(&recorder),
+        };
+        let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+
+        let thread = std::thread::Builder::new()
+            .name(format!("mock-node-{}", addr.port()))
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("mock node runtime");
+                runtime.block_on(async move {
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                    let incoming =
+                        tonic::transport::server::TcpIncoming::from_listener(listener, true, None)
+                            .expect("incoming stream");
+                    let server = tonic::transport::Server::builder()
+                        .add_service(CryptoServiceServer::new(service))
+                        .serve_with_incoming(incoming);
+                    // Stop abruptly on shutdown (no graceful drain): dropping the
+                    // runtime afterwards cancels any open connection tasks.
+                    tokio::select! {
+                        result = server => {
+                            if let Err(err) = result {
+                                eprintln!("mock node {addr} stopped: {err}");
+                            }
+                        }
+                        _ = shutdown_rx => {}
+                    }
+                });
+            })
+            .expect("spawn mock node thread");
+
+        MockNode {
+            addr,
+            recorder,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// How many getAccountInfo queries it got.
+    pub fn calls(&self) -> usize {
+        self.recorder.calls.load(Ordering::SeqCst)
+    }
+
+    /// The last query's account id (shard, realm, num) and response type, to
+    /// assert the probe asked for 0.0.2 with COST_ANSWER. A missing account id
+    /// is recorded as (-1, -1, -1), an alias instead of a number as num -1.
+    pub fn last_query(&self) -> Option<((i64, i64, i64), i32)> {
+        *self.recorder.last_query.lock().unwrap()
+    }
+
+    /// "127.0.0.1:port", the form hmon's address book and flags use.
+    pub fn address(&self) -> String {
+        self.addr.to_string()
+    }
+}
+
+impl Drop for MockNode {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A 127.0.0.1 address where nothing listens (bind a listener on :0, take its port, drop it).
+pub fn dead_address() -> SocketAddr {
+    let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind for dead address");
+    listener.local_addr().expect("dead address")
+}
+
+/// A 127.0.0.1 TCP listener that accepts connections and never answers (to test
+/// per-node timeouts). Kept alive for the returned guard's lifetime; accepted
+/// connections stay open (and silent) until then.
+pub struct SilentNode {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SilentNode {
+    pub fn start() -> SilentNode {
+        let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind silent node");
+        let addr = listener.local_addr().expect("silent node address");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking silent node listener");
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_flag = Arc::clone(&stop);
+
+        let thread = std::thread::Builder::new()
+            .name(format!("silent-node-{}", addr.port()))
+            .spawn(move || {
+                let mut held = Vec::new();
+                while !stop_flag.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => held.push(stream),
+                        Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+                drop(held);
+            })
+            .expect("spawn silent node thread");
+
+        SilentNode {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// "127.0.0.1:port", the form hmon's address book and flags use.
+    pub fn address(&self) -> String {
+        self.addr.to_string()
+    }
+}
+
+impl Drop for SilentNode {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
