@@ -130,9 +130,7 @@ impl LoadedConfig {
         };
         let dotted: Vec<&str> = table.iter().copied().chain([key]).collect();
         match locate(&self.source, table, key) {
-            Some(line) => {
-                Error::config(format!("{}:{line}: key '{}': {message}", path.display(), dotted.join(".")))
-            }
+            Some(line) => Error::config(format!("{}:{line}: key '{}': {message}", path.display(), dotted.join("."))),
             None => Error::config(format!("{}: key '{}': {message}", path.display(), dotted.join("."))),
         }
     }
@@ -189,7 +187,8 @@ fn locate(source: &str, table: &[&str], key: &str) -> Option<usize> {
     for (i, text) in source.lines().enumerate() {
         let t = text.trim();
         if t.starts_with('[') {
-            current = t.trim_matches(|c| c == '[' || c == ']').trim().replace(['"', ' '], "");
+            let header = t.trim_matches(|c| c == '[' || c == ']').replace('"', "");
+            current = header.split('.').map(str::trim).collect::<Vec<_>>().join(".");
             continue;
         }
         let Some((k, _)) = t.split_once('=') else { continue };

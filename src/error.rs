@@ -84,11 +84,8 @@ pub fn exit_code(err: &anyhow::Error) -> Exit {
 
 /// Whether the chain holds a broken pipe: the reader went away (`hmon ... | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    err.chain()
+        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 #[cfg(test)]
@@ -98,9 +95,7 @@ mod tests {
 
     #[test]
     fn exit_code_comes_from_the_classified_error_under_context() {
-        let err = Err::<(), _>(Error::not_found("no account 0.0.7"))
-            .context("fetching balance")
-            .unwrap_err();
+        let err = Err::<(), _>(Error::not_found("no account 0.0.7")).context("fetching balance").unwrap_err();
         assert_eq!(exit_code(&err), Exit::NotFound);
         assert_eq!(format!("{err:#}"), "fetching balance: no account 0.0.7");
     }

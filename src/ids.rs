@@ -106,9 +106,7 @@ impl AccountRef {
             if hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Ok(AccountRef::Evm(format!("0x{}", hex.to_ascii_lowercase())));
             }
-            return Err(Error::usage(format!(
-                "invalid EVM address '{input}': expected 0x followed by 40 hex digits"
-            )));
+            return Err(Error::usage(format!("invalid EVM address '{input}': expected 0x followed by 40 hex digits")));
         }
         let expected = "expected shard.realm.num (e.g. 0.0.1234), with an optional checksum \
                         (0.0.1234-abcde), or an EVM address (0x + 40 hex digits)";
@@ -116,9 +114,8 @@ impl AccountRef {
             Some((id, sum)) => (id, Some(sum)),
             None => (s, None),
         };
-        let id: EntityId = id_part
-            .parse()
-            .map_err(|_| Error::usage(format!("invalid account id '{input}': {expected}")))?;
+        let id: EntityId =
+            id_part.parse().map_err(|_| Error::usage(format!("invalid account id '{input}': {expected}")))?;
         if let Some(given) = given {
             if given.len() != 5 || !given.bytes().all(|b| b.is_ascii_lowercase()) {
                 return Err(Error::usage(format!(
@@ -208,7 +205,14 @@ fn decode_hash(s: &str) -> Option<String> {
     if hex_part.len() == 96 && hex_part.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Some(hex_part.to_ascii_lowercase());
     }
-    let url_safe: String = s.chars().map(|c| match c { '+' => '-', '/' => '_', c => c }).collect();
+    let url_safe: String = s
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(url_safe.trim_end_matches('=')).ok()?;
     (bytes.len() == 48).then(|| bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -88,7 +88,8 @@ fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown cause".to_string());
-        let _ = writeln!(std::io::stderr().lock(), "hmon: error: internal error (a bug in hmon, please report it): {what}");
+        let _ =
+            writeln!(std::io::stderr().lock(), "hmon: error: internal error (a bug in hmon, please report it): {what}");
         std::process::exit(70);
     }));
 }
@@ -101,9 +102,6 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, _) => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HMON_LOG").unwrap_or_else(|_| level.into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
 }

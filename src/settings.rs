@@ -139,7 +139,9 @@ impl Settings {
         let operator = file.operator.as_ref();
         let operator_id = match operator.and_then(|o| o.account_id.clone()) {
             Some(id) => Some(Setting::new(id, Source::File)),
-            None => env("OPERATOR_ID").filter(|v| !v.trim().is_empty()).map(|v| Setting::new(v, Source::Env("OPERATOR_ID"))),
+            None => {
+                env("OPERATOR_ID").filter(|v| !v.trim().is_empty()).map(|v| Setting::new(v, Source::Env("OPERATOR_ID")))
+            }
         };
         let operator_key = match operator.and_then(|o| o.private_key.clone()) {
             Some(key) => Some(Setting::new(key, Source::File)),
@@ -163,7 +165,18 @@ impl Settings {
         }
 
         let mirror = mirror_tuning(&config)?;
-        Ok(Settings { config_path, network, mirror_url, timeout, operator_id, operator_key, key_type, mirror, warnings, config })
+        Ok(Settings {
+            config_path,
+            network,
+            mirror_url,
+            timeout,
+            operator_id,
+            operator_key,
+            key_type,
+            mirror,
+            warnings,
+            config,
+        })
     }
 }
 
@@ -171,12 +184,9 @@ fn network_from(config: &LoadedConfig, name: &Setting<String>) -> Result<Network
     let section = config.file.networks.get(&name.value);
     let mut net = match (Network::builtin(&name.value), section) {
         (Some(net), _) => net,
-        (None, Some(_)) => Network {
-            name: name.value.clone(),
-            mirror_url: String::new(),
-            ledger_id: None,
-            nodes: Default::default(),
-        },
+        (None, Some(_)) => {
+            Network { name: name.value.clone(), mirror_url: String::new(), ledger_id: None, nodes: Default::default() }
+        }
         (None, None) => {
             let mut known: Vec<String> = BUILTIN.iter().map(|s| s.to_string()).collect();
             known.extend(config.file.networks.keys().cloned());
@@ -198,7 +208,11 @@ fn network_from(config: &LoadedConfig, name: &Setting<String>) -> Result<Network
         }
         if let Some(id) = &section.ledger_id {
             net.ledger_id = Some(network::parse_ledger_id(id).ok_or_else(|| {
-                config.error_at(&table, "ledger_id", format!("invalid ledger id '{id}': expected hex bytes, e.g. \"03\""))
+                config.error_at(
+                    &table,
+                    "ledger_id",
+                    format!("invalid ledger id '{id}': expected hex bytes, e.g. \"03\""),
+                )
             })?);
         }
         for (addr, account) in &section.nodes {
@@ -241,7 +255,8 @@ fn mirror_tuning(config: &LoadedConfig) -> Result<MirrorTuning, Error> {
 
 /// Checks a mirror base URL and brings it to `scheme://host[:port][/prefix]` (no trailing `/`, no `/api/v1`).
 pub fn normalize_mirror_url(raw: &str) -> Result<String, String> {
-    let bad = |why: &str| format!("invalid mirror URL '{raw}': {why}; expected e.g. https://testnet.mirrornode.hedera.com");
+    let bad =
+        |why: &str| format!("invalid mirror URL '{raw}': {why}; expected e.g. https://testnet.mirrornode.hedera.com");
     let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));

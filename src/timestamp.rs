@@ -108,9 +108,9 @@ pub fn parse_duration(input: &str, what: &str) -> Result<Duration, Error> {
     match humantime::parse_duration(input.trim()) {
         Ok(d) if !d.is_zero() => Ok(d),
         Ok(_) => Err(Error::usage(format!("invalid {what} '{input}': must be greater than zero"))),
-        Err(_) => Err(Error::usage(format!(
-            "invalid {what} '{input}': expected a duration with a unit, e.g. 500ms, 10s, 2m"
-        ))),
+        Err(_) => {
+            Err(Error::usage(format!("invalid {what} '{input}': expected a duration with a unit, e.g. 500ms, 10s, 2m")))
+        }
     }
 }
 

@@ -108,14 +108,17 @@ fn row(b: &Balance) -> Vec<Cell> {
     let tokens: Vec<String> = b
         .tokens
         .iter()
-        .map(|t| format!("{} {}", hbar::format_units_short(i128::from(t.balance), t.decimals.clamp(0, 30) as u32), t.token_id))
+        .map(|t| {
+            format!(
+                "{} {}",
+                hbar::format_units_short(i128::from(t.balance), t.decimals.clamp(0, 30) as u32),
+                t.token_id
+            )
+        })
         .collect();
-    let as_of = b
-        .timestamp
-        .as_deref()
-        .and_then(|t| t.parse::<Timestamp>().ok())
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default();
-    let account = if b.deleted { Cell::tone(format!("{} (deleted)", b.account), Tone::Bad) } else { b.account.clone().into() };
+    let as_of =
+        b.timestamp.as_deref().and_then(|t| t.parse::<Timestamp>().ok()).map(|t| t.to_rfc3339()).unwrap_or_default();
+    let account =
+        if b.deleted { Cell::tone(format!("{} (deleted)", b.account), Tone::Bad) } else { b.account.clone().into() };
     vec![account, hbar::hbar_short(b.tinybars).into(), tokens.join(", ").into(), Cell::tone(as_of, Tone::Dim)]
 }

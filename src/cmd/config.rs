@@ -67,11 +67,7 @@ fn show(ctx: &Context) -> anyhow::Result<()> {
     let t = &s.mirror;
     let mut entries = vec![
         entry("config_file", &s.config_path, |p| p.as_ref().map(|p| p.display().to_string())),
-        Entry {
-            key: "config_loaded",
-            value: Some(s.config.path.is_some().to_string()),
-            source: Source::Default,
-        },
+        Entry { key: "config_loaded", value: Some(s.config.path.is_some().to_string()), source: Source::Default },
         entry("network", &s.network, |n| Some(n.name.clone())),
         entry("mirror_url", &s.mirror_url, |u| Some(u.clone())),
         entry("timeout", &s.timeout, |d| Some(humantime::format_duration(*d).to_string())),
@@ -122,15 +118,17 @@ pub struct CheckReport {
 async fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<()> {
     let s = &ctx.settings;
     let operator_id = match &s.operator_id {
-        Some(id) => Some(ctx.parse_account(&id.value).map_err(|e| {
-            Error::config(format!("operator account id ({}): {e}", id.source))
-        })?),
+        Some(id) => Some(
+            ctx.parse_account(&id.value)
+                .map_err(|e| Error::config(format!("operator account id ({}): {e}", id.source)))?,
+        ),
         None => None,
     };
     let key = match &s.operator_key {
-        Some(k) => Some(OperatorKey::parse(&k.value, s.key_type.as_deref()).map_err(|e| {
-            Error::config(format!("operator private key ({}): {e}", k.source))
-        })?),
+        Some(k) => Some(
+            OperatorKey::parse(&k.value, s.key_type.as_deref())
+                .map_err(|e| Error::config(format!("operator private key ({}): {e}", k.source)))?,
+        ),
         None => None,
     };
     let key_check = match (&operator_id, &key) {
@@ -142,8 +140,16 @@ async fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<()> {
             .into())
         }
         (None, None) => "skipped: no operator configured".to_string(),
-        (Some(_), None) => return Err(Error::config("the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)").into()),
-        (None, Some(_)) => return Err(Error::config("the operator private key is set but its account id is not (set [operator] account_id or OPERATOR_ID)").into()),
+        (Some(_), None) => return Err(Error::config(
+            "the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)",
+        )
+        .into()),
+        (None, Some(_)) => {
+            return Err(Error::config(
+                "the operator private key is set but its account id is not (set [operator] account_id or OPERATOR_ID)",
+            )
+            .into())
+        }
         (Some(id), Some(key)) => compare(ctx, id, key).await?,
     };
     let report = CheckReport {
@@ -158,7 +164,10 @@ async fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<()> {
         key_check,
     };
     if key_check_skipped(&report.key_check) {
-        ctx.out.warn(&format!("operator key not checked against the account: {}", report.key_check.trim_start_matches("skipped: ")));
+        ctx.out.warn(&format!(
+            "operator key not checked against the account: {}",
+            report.key_check.trim_start_matches("skipped: ")
+        ));
     }
     if ctx.out.json {
         return ctx.out.json(&report);
@@ -183,7 +192,9 @@ async fn compare(ctx: &Context, id: &AccountRef, key: &OperatorKey) -> anyhow::R
     let account = match ctx.mirror()?.account(id).await {
         Ok(a) => a,
         Err(MirrorError::NotFound { .. }) => {
-            return Err(Error::config(format!("the operator account {id} does not exist on {}", ctx.network_name())).into())
+            return Err(
+                Error::config(format!("the operator account {id} does not exist on {}", ctx.network_name())).into()
+            )
         }
         Err(e) => return Ok(format!("skipped: {e}")),
     };

@@ -44,7 +44,8 @@ impl Context {
             timeout: self.settings.timeout.value,
             retry: RetryPolicy { max_attempts: tuning.max_attempts, base: tuning.backoff, ..RetryPolicy::default() },
         };
-        let client = MirrorClient::new(&self.settings.mirror_url.value, opts).context("cannot set up the HTTP client")?;
+        let client =
+            MirrorClient::new(&self.settings.mirror_url.value, opts).context("cannot set up the HTTP client")?;
         Ok(self.mirror.get_or_init(|| client))
     }
 

@@ -91,13 +91,13 @@ pub async fn run(ctx: &Context, args: NetworkArgs) -> anyhow::Result<()> {
     let pairs = vec![
         ("Network", format!("{} (mirror {})", summary.network, summary.mirror)),
         ("Mirror lag", summary.mirror_lag_seconds.map_or("no transactions".into(), |s| format!("{s:.1} s"))),
-        (
-            "TPS",
-            summary.tps.map_or("unknown".into(), |t| format!("{t:.1} (last {} blocks)", summary.blocks_sampled)),
-        ),
+        ("TPS", summary.tps.map_or("unknown".into(), |t| format!("{t:.1} (last {} blocks)", summary.blocks_sampled))),
         ("Nodes", summary.node_count.to_string()),
         ("Total stake", format!("{} ℏ", short(&summary.total_stake_hbar))),
-        ("Supply", format!("{} ℏ released of {} ℏ", short(&summary.released_supply_hbar), short(&summary.total_supply_hbar))),
+        (
+            "Supply",
+            format!("{} ℏ released of {} ℏ", short(&summary.released_supply_hbar), short(&summary.total_supply_hbar)),
+        ),
         ("Exchange rate", format!("{:.6} USD/ℏ", summary.usd_per_hbar)),
     ];
     ctx.out.pairs(&pairs)
@@ -121,7 +121,8 @@ fn usd_per_hbar(rate: &ExchangeRate) -> f64 {
 }
 
 fn supply_hbar(tinybars: &str) -> anyhow::Result<String> {
-    let n: i128 = tinybars.trim().parse().with_context(|| format!("the mirror sent a supply of '{tinybars}' tinybars"))?;
+    let n: i128 =
+        tinybars.trim().parse().with_context(|| format!("the mirror sent a supply of '{tinybars}' tinybars"))?;
     Ok(hbar::format_units(n, 8))
 }
 

@@ -50,19 +50,74 @@ pub enum ResultFilter {
 
 /// Every transaction type the Mirror Node's `transactiontype` filter accepts.
 pub const TRANSACTION_TYPES: &[&str] = &[
-    "ATOMICBATCH", "CONSENSUSCREATETOPIC", "CONSENSUSDELETETOPIC", "CONSENSUSSUBMITMESSAGE", "CONSENSUSUPDATETOPIC",
-    "CONTRACTCALL", "CONTRACTCREATEINSTANCE", "CONTRACTDELETEINSTANCE", "CONTRACTUPDATEINSTANCE", "CRSPUBLICATION",
-    "CRYPTOADDLIVEHASH", "CRYPTOAPPROVEALLOWANCE", "CRYPTOCREATEACCOUNT", "CRYPTODELETE", "CRYPTODELETEALLOWANCE",
-    "CRYPTODELETELIVEHASH", "CRYPTOTRANSFER", "CRYPTOUPDATEACCOUNT", "ETHEREUMTRANSACTION", "FILEAPPEND",
-    "FILECREATE", "FILEDELETE", "FILEUPDATE", "FREEZE", "HINTSKEYPUBLICATION", "HINTSPARTIALSIGNATURE",
-    "HINTSPREPROCESSINGVOTE", "HISTORYPROOFKEYPUBLICATION", "HISTORYPROOFSIGNATURE", "HISTORYPROOFVOTE", "HOOKSTORE",
-    "LEDGERIDPUBLICATION", "MIGRATIONROOTHASHVOTE", "NODECREATE", "NODEDELETE", "NODESTAKEUPDATE", "NODEUPDATE",
-    "REGISTEREDNODECREATE", "REGISTEREDNODEDELETE", "REGISTEREDNODEUPDATE", "SCHEDULECREATE", "SCHEDULEDELETE",
-    "SCHEDULESIGN", "STATESIGNATURETRANSACTION", "SYSTEMDELETE", "SYSTEMUNDELETE", "TOKENAIRDROP", "TOKENASSOCIATE",
-    "TOKENBURN", "TOKENCANCELAIRDROP", "TOKENCLAIMAIRDROP", "TOKENCREATION", "TOKENDELETION", "TOKENDISSOCIATE",
-    "TOKENFEESCHEDULEUPDATE", "TOKENFREEZE", "TOKENGRANTKYC", "TOKENMINT", "TOKENPAUSE", "TOKENREJECT",
-    "TOKENREVOKEKYC", "TOKENUNFREEZE", "TOKENUNPAUSE", "TOKENUPDATE", "TOKENUPDATENFTS", "TOKENWIPE",
-    "UNCHECKEDSUBMIT", "UTILPRNG",
+    "ATOMICBATCH",
+    "CONSENSUSCREATETOPIC",
+    "CONSENSUSDELETETOPIC",
+    "CONSENSUSSUBMITMESSAGE",
+    "CONSENSUSUPDATETOPIC",
+    "CONTRACTCALL",
+    "CONTRACTCREATEINSTANCE",
+    "CONTRACTDELETEINSTANCE",
+    "CONTRACTUPDATEINSTANCE",
+    "CRSPUBLICATION",
+    "CRYPTOADDLIVEHASH",
+    "CRYPTOAPPROVEALLOWANCE",
+    "CRYPTOCREATEACCOUNT",
+    "CRYPTODELETE",
+    "CRYPTODELETEALLOWANCE",
+    "CRYPTODELETELIVEHASH",
+    "CRYPTOTRANSFER",
+    "CRYPTOUPDATEACCOUNT",
+    "ETHEREUMTRANSACTION",
+    "FILEAPPEND",
+    "FILECREATE",
+    "FILEDELETE",
+    "FILEUPDATE",
+    "FREEZE",
+    "HINTSKEYPUBLICATION",
+    "HINTSPARTIALSIGNATURE",
+    "HINTSPREPROCESSINGVOTE",
+    "HISTORYPROOFKEYPUBLICATION",
+    "HISTORYPROOFSIGNATURE",
+    "HISTORYPROOFVOTE",
+    "HOOKSTORE",
+    "LEDGERIDPUBLICATION",
+    "MIGRATIONROOTHASHVOTE",
+    "NODECREATE",
+    "NODEDELETE",
+    "NODESTAKEUPDATE",
+    "NODEUPDATE",
+    "REGISTEREDNODECREATE",
+    "REGISTEREDNODEDELETE",
+    "REGISTEREDNODEUPDATE",
+    "SCHEDULECREATE",
+    "SCHEDULEDELETE",
+    "SCHEDULESIGN",
+    "STATESIGNATURETRANSACTION",
+    "SYSTEMDELETE",
+    "SYSTEMUNDELETE",
+    "TOKENAIRDROP",
+    "TOKENASSOCIATE",
+    "TOKENBURN",
+    "TOKENCANCELAIRDROP",
+    "TOKENCLAIMAIRDROP",
+    "TOKENCREATION",
+    "TOKENDELETION",
+    "TOKENDISSOCIATE",
+    "TOKENFEESCHEDULEUPDATE",
+    "TOKENFREEZE",
+    "TOKENGRANTKYC",
+    "TOKENMINT",
+    "TOKENPAUSE",
+    "TOKENREJECT",
+    "TOKENREVOKEKYC",
+    "TOKENUNFREEZE",
+    "TOKENUNPAUSE",
+    "TOKENUPDATE",
+    "TOKENUPDATENFTS",
+    "TOKENWIPE",
+    "UNCHECKEDSUBMIT",
+    "UTILPRNG",
 ];
 
 fn parse_limit(s: &str) -> Result<usize, String> {
@@ -126,7 +181,8 @@ pub async fn run(ctx: &Context, args: RecordsArgs) -> anyhow::Result<()> {
         ascending: false,
     };
     let spinner = ctx.out.spinner("fetching transactions");
-    let txs = client.transactions(&query, args.limit, |n| spinner.set_message(format!("fetched {n} transactions"))).await;
+    let txs =
+        client.transactions(&query, args.limit, |n| spinner.set_message(format!("fetched {n} transactions"))).await;
     spinner.finish_and_clear();
     let views: Vec<TransactionView> = txs?.into_iter().map(|t| TransactionView::new(t, Some(&account_id))).collect();
 
@@ -157,7 +213,14 @@ fn row(v: &TransactionView) -> Vec<Cell> {
 fn write_csv(views: &[TransactionView]) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     w.write_record([
-        "consensus_timestamp", "time", "transaction_id", "type", "result", "fee_tinybars", "net_tinybars", "memo",
+        "consensus_timestamp",
+        "time",
+        "transaction_id",
+        "type",
+        "result",
+        "fee_tinybars",
+        "net_tinybars",
+        "memo",
         "transfers",
     ])?;
     for v in views {

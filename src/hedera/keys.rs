@@ -32,6 +32,13 @@ pub struct OperatorKey {
     candidates: Vec<(KeyKind, PrivateKey)>,
 }
 
+impl std::fmt::Debug for OperatorKey {
+    /// Shows what kind of key it is, never the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperatorKey").field("encoding", &self.encoding).field("kinds", &self.kinds()).finish()
+    }
+}
+
 impl OperatorKey {
     /// Parses DER (hex, `302e...` / `3030...`) or raw 32-byte hex; `key_type` (`ed25519` or `ecdsa`) settles a
     /// raw key's kind.

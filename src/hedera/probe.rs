@@ -16,8 +16,8 @@ use std::error::Error as StdError;
 use std::time::{Duration, Instant};
 
 use hiero_sdk_proto::services::{
-    account_id, crypto_service_client::CryptoServiceClient, query, response, AccountId,
-    CryptoGetInfoQuery, Query, QueryHeader, ResponseCodeEnum, ResponseType,
+    account_id, crypto_service_client::CryptoServiceClient, query, response, AccountId, CryptoGetInfoQuery, Query,
+    QueryHeader, ResponseCodeEnum, ResponseType,
 };
 use tonic::transport::Endpoint;
 
@@ -39,38 +39,20 @@ pub struct ProbeOutcome {
 
 impl ProbeOutcome {
     fn up(latency: Duration) -> Self {
-        ProbeOutcome {
-            up: true,
-            latency: Some(latency),
-            error: None,
-        }
+        ProbeOutcome { up: true, latency: Some(latency), error: None }
     }
 
     fn down(latency: Option<Duration>, error: impl Into<String>) -> Self {
-        ProbeOutcome {
-            up: false,
-            latency,
-            error: Some(error.into()),
-        }
+        ProbeOutcome { up: false, latency, error: Some(error.into()) }
     }
 }
 
 /// Probe one node: connect (plaintext HTTP/2, h2c) to `address` ("host:port"), send
 /// CryptoGetInfo for 0.0.2 in the node account's shard/realm with COST_ANSWER, no payment.
 /// The whole probe (connect + call) is bounded by `timeout`; it never panics and never hangs.
-pub async fn probe_node(
-    address: &str,
-    node_shard: u64,
-    node_realm: u64,
-    timeout: Duration,
-) -> ProbeOutcome {
+pub async fn probe_node(address: &str, node_shard: u64, node_realm: u64, timeout: Duration) -> ProbeOutcome {
     let started = Instant::now();
-    match tokio::time::timeout(
-        timeout,
-        probe_inner(address, node_shard, node_realm, timeout, started),
-    )
-    .await
-    {
+    match tokio::time::timeout(timeout, probe_inner(address, node_shard, node_realm, timeout, started)).await {
         Ok(outcome) => outcome,
         Err(_elapsed) => ProbeOutcome::down(None, timed_out(timeout)),
     }
@@ -84,17 +66,10 @@ async fn probe_inner(
     started: Instant,
 ) -> ProbeOutcome {
     let (Ok(shard), Ok(realm)) = (i64::try_from(node_shard), i64::try_from(node_realm)) else {
-        return ProbeOutcome::down(
-            None,
-            format!("invalid shard/realm {node_shard}.{node_realm}"),
-        );
+        return ProbeOutcome::down(None, format!("invalid shard/realm {node_shard}.{node_realm}"));
     };
 
-    let uri = if address.contains("://") {
-        address.to_owned()
-    } else {
-        format!("http://{address}")
-    };
+    let uri = if address.contains("://") { address.to_owned() } else { format!("http://{address}") };
     let endpoint = match Endpoint::from_shared(uri) {
         Ok(endpoint) => endpoint.connect_timeout(timeout).timeout(timeout),
         Err(_) => return ProbeOutcome::down(None, format!("invalid address {address:?}")),
@@ -135,10 +110,7 @@ async fn probe_inner(
 fn cost_query(shard: i64, realm: i64) -> Query {
     Query {
         query: Some(query::Query::CryptoGetInfo(CryptoGetInfoQuery {
-            header: Some(QueryHeader {
-                payment: None,
-                response_type: ResponseType::CostAnswer as i32,
-            }),
+            header: Some(QueryHeader { payment: None, response_type: ResponseType::CostAnswer as i32 }),
             account_id: Some(AccountId {
                 shard_num: shard,
                 realm_num: realm,
@@ -182,8 +154,7 @@ fn describe_connect_error(err: &(dyn StdError + 'static), timeout: Duration) -> 
 fn describe_status(status: &tonic::Status, timeout: Duration) -> String {
     // tonic reports its own request timeout as CANCELLED "Timeout expired".
     let is_timeout = status.code() == tonic::Code::DeadlineExceeded
-        || (status.code() == tonic::Code::Cancelled
-            && status.message().contains("Timeout expired"));
+        || (status.code() == tonic::Code::Cancelled && status.message().contains("Timeout expired"));
     if is_timeout {
         return timed_out(timeout);
     }
@@ -245,22 +216,10 @@ mod tests {
     #[test]
     fn status_messages_are_short_and_specific() {
         let t = Duration::from_millis(500);
-        assert_eq!(
-            describe_status(&tonic::Status::cancelled("Timeout expired"), t),
-            "timed out after 500ms"
-        );
-        assert_eq!(
-            describe_status(&tonic::Status::deadline_exceeded(""), t),
-            "timed out after 500ms"
-        );
-        assert_eq!(
-            describe_status(&tonic::Status::unimplemented("nope"), t),
-            "gRPC status Unimplemented: nope"
-        );
-        assert_eq!(
-            describe_status(&tonic::Status::internal(""), t),
-            "gRPC status Internal"
-        );
+        assert_eq!(describe_status(&tonic::Status::cancelled("Timeout expired"), t), "timed out after 500ms");
+        assert_eq!(describe_status(&tonic::Status::deadline_exceeded(""), t), "timed out after 500ms");
+        assert_eq!(describe_status(&tonic::Status::unimplemented("nope"), t), "gRPC status Unimplemented: nope");
+        assert_eq!(describe_status(&tonic::Status::internal(""), t), "gRPC status Internal");
         let long = "x".repeat(500);
         let described = describe_status(&tonic::Status::unknown(long), t);
         assert!(described.len() < 200, "{described}");

@@ -41,10 +41,12 @@ impl MirrorClient {
             .build()?;
         let host = url::Url::parse(base)
             .ok()
-            .and_then(|u| u.host_str().map(|h| match u.port() {
-                Some(p) => format!("{h}:{p}"),
-                None => h.to_string(),
-            }))
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_string(),
+                })
+            })
             .unwrap_or_else(|| "the mirror node".to_string());
         Ok(Self { http, base: base.trim_end_matches('/').to_string(), host, opts })
     }
@@ -123,7 +125,11 @@ impl MirrorClient {
                         return Err(MirrorError::NotFound { path: strip_query(path).to_string(), messages });
                     }
                     if status != StatusCode::TOO_MANY_REQUESTS && !status.is_server_error() {
-                        return Err(MirrorError::Rejected { host: self.host.clone(), status: status.as_u16(), messages });
+                        return Err(MirrorError::Rejected {
+                            host: self.host.clone(),
+                            status: status.as_u16(),
+                            messages,
+                        });
                     }
                     let retry_after = headers
                         .get(RETRY_AFTER)
@@ -140,7 +146,11 @@ impl MirrorClient {
             let backoff = policy.backoff(attempt, fastrand::f64());
             let wait = match retry_after {
                 Some(asked) if asked > policy.max_retry_after => {
-                    return Err(MirrorError::RateLimited { host: self.host.clone(), attempts: attempt, retry_after: Some(asked) });
+                    return Err(MirrorError::RateLimited {
+                        host: self.host.clone(),
+                        attempts: attempt,
+                        retry_after: Some(asked),
+                    });
                 }
                 Some(asked) => asked.max(backoff),
                 None => backoff,

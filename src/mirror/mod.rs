@@ -186,7 +186,11 @@ mod tests {
             t.to_string(),
             "127.0.0.1:9 did not answer within 300ms (2 attempts); check the host or raise --timeout"
         );
-        let r = MirrorError::Rejected { host: "h".into(), status: 400, messages: vec!["Invalid parameter: limit".into()] };
-        assert_eq!((r.exit(), r.to_string().as_str()), (Exit::Usage, "h rejected the request (HTTP 400): Invalid parameter: limit"));
+        let r =
+            MirrorError::Rejected { host: "h".into(), status: 400, messages: vec!["Invalid parameter: limit".into()] };
+        assert_eq!(
+            (r.exit(), r.to_string().as_str()),
+            (Exit::Usage, "h rejected the request (HTTP 400): Invalid parameter: limit")
+        );
     }
 }

@@ -20,8 +20,8 @@ use std::time::Duration;
 use hiero_sdk_proto::services::{
     account_id,
     crypto_service_server::{CryptoService, CryptoServiceServer},
-    query, response, CryptoGetInfoResponse, Query, Response, ResponseCodeEnum, ResponseHeader,
-    Transaction, TransactionResponse,
+    query, response, CryptoGetInfoResponse, Query, Response, ResponseCodeEnum, ResponseHeader, Transaction,
+    TransactionResponse,
 };
 use tonic::{Request, Status};
 
@@ -44,10 +44,7 @@ struct MockCryptoService {
 }
 
 impl MockCryptoService {
-    async fn answer_get_account_info(
-        &self,
-        request: Request<Query>,
-    ) -> Result<tonic::Response<Response>, Status> {
+    async fn answer_get_account_info(&self, request: Request<Query>) -> Result<tonic::Response<Response>, Status> {
         self.recorder.calls.fetch_add(1, Ordering::SeqCst);
         let Some(query::Query::CryptoGetInfo(info)) = request.into_inner().query else {
             return Err(Status::invalid_argument("expected a CryptoGetInfo query"));
@@ -60,8 +57,7 @@ impl MockCryptoService {
             };
             (id.shard_num, id.realm_num, num)
         });
-        *self.recorder.last_query.lock().unwrap() =
-            Some((account.unwrap_or((-1, -1, -1)), response_type));
+        *self.recorder.last_query.lock().unwrap() = Some((account.unwrap_or((-1, -1, -1)), response_type));
 
         Ok(tonic::Response::new(Response {
             response: Some(response::Response::CryptoGetInfo(CryptoGetInfoResponse {
@@ -147,30 +143,21 @@ impl MockNode {
         // kernel queues connections) before the server task even starts.
         let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind mock node");
         let addr = listener.local_addr().expect("mock node address");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking mock node listener");
+        listener.set_nonblocking(true).expect("non-blocking mock node listener");
 
         let recorder = Arc::new(Recorder::default());
-        let service = MockCryptoService {
-            precheck,
-            recorder: Arc::clone(&recorder),
-        };
+        let service = MockCryptoService { precheck, recorder: Arc::clone(&recorder) };
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
 
         let thread = std::thread::Builder::new()
             .name(format!("mock-node-{}", addr.port()))
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("mock node runtime");
+                let runtime =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("mock node runtime");
                 runtime.block_on(async move {
-                    let listener =
-                        tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                    let incoming =
-                        tonic::transport::server::TcpIncoming::from_listener(listener, true, None)
-                            .expect("incoming stream");
+                    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                    let incoming = tonic::transport::server::TcpIncoming::from_listener(listener, true, None)
+                        .expect("incoming stream");
                     let server = tonic::transport::Server::builder()
                         .add_service(CryptoServiceServer::new(service))
                         .serve_with_incoming(incoming);
@@ -188,12 +175,7 @@ impl MockNode {
             })
             .expect("spawn mock node thread");
 
-        MockNode {
-            addr,
-            recorder,
-            shutdown: Some(shutdown_tx),
-            thread: Some(thread),
-        }
+        MockNode { addr, recorder, shutdown: Some(shutdown_tx), thread: Some(thread) }
     }
 
     /// How many getAccountInfo queries it got.
@@ -244,9 +226,7 @@ impl SilentNode {
     pub fn start() -> SilentNode {
         let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind silent node");
         let addr = listener.local_addr().expect("silent node address");
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking silent node listener");
+        listener.set_nonblocking(true).expect("non-blocking silent node listener");
         let stop = Arc::new(AtomicBool::new(false));
         let stop_flag = Arc::clone(&stop);
 
@@ -267,11 +247,7 @@ impl SilentNode {
             })
             .expect("spawn silent node thread");
 
-        SilentNode {
-            addr,
-            stop,
-            thread: Some(thread),
-        }
+        SilentNode { addr, stop, thread: Some(thread) }
     }
 
     /// "127.0.0.1:port", the form hmon's address book and flags use.

@@ -1,0 +1,434 @@
+//! A fake Mirror Node on 127.0.0.1 that serves bodies shaped like the real REST API: pagination across
+//! `links.next`, the API's filters and limits, its 400/404 error bodies, and scripted faults (5xx, 429 with
+//! `Retry-After`, a server that never answers). Every request is logged for assertions.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Response, StatusCode, Uri};
+use serde_json::{json, Value};
+
+/// A scripted answer that replaces the normal one for a matching request.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// This status with the API's error body.
+    Status(u16),
+    /// 429 with this `Retry-After` value.
+    RateLimited(&'static str),
+    /// Accept the request and never answer.
+    Hang,
+    /// An empty page whose `links.next` points onwards (the API does this; clients must not stop).
+    EmptyPage,
+}
+
+/// One logged request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub at: std::time::Instant,
+    pub path: String,
+    pub query: String,
+    pub user_agent: String,
+}
+
+#[derive(Default)]
+struct State {
+    accounts: Vec<Value>,
+    tokens: HashMap<String, Vec<Value>>,
+    transactions: Vec<Value>,
+    nodes: Vec<Value>,
+    blocks: Vec<Value>,
+    statics: HashMap<String, (u16, Value)>,
+    faults: Vec<(String, VecDeque<Fault>)>,
+    requests: Vec<Request>,
+}
+
+pub struct FakeMirror {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeMirror {
+    /// Starts an empty mirror with supply, exchange rate and blocks already set.
+    pub fn start() -> FakeMirror {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr: SocketAddr = listener.local_addr().expect("local addr");
+        let state = Arc::new(Mutex::new(State::default()));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let shared = state.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
+                    let state = shared.clone();
+                    async move { handle(state, uri, headers).await }
+                });
+                let server = axum::serve(listener, app);
+                tokio::select! {
+                    _ = server => {}
+                    _ = rx => {}
+                }
+            });
+        });
+        let m = FakeMirror { url: format!("http://{addr}"), state, shutdown: Some(tx), thread: Some(thread) };
+        m.set_static("/api/v1/network/supply", 200, json!({
+            "released_supply": "4998522227589315800", "timestamp": "1700000000.000000001", "total_supply": "5000000000000000000"
+        }));
+        m.set_static(
+            "/api/v1/network/exchangerate",
+            200,
+            json!({
+                "current_rate": {"cent_equivalent": 450041, "expiration_time": 1651762800, "hbar_equivalent": 30000},
+                "next_rate": {"cent_equivalent": 435305, "expiration_time": 1651766400, "hbar_equivalent": 30000},
+                "timestamp": "1234567890.900800400"
+            }),
+        );
+        m
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.state.lock().expect("fake mirror state"))
+    }
+
+    /// Serves `body` with `status` for exactly this path (any query).
+    pub fn set_static(&self, path: &str, status: u16, body: Value) {
+        self.with(|s| s.statics.insert(path.to_string(), (status, body)));
+    }
+
+    /// Scripts faults for requests whose path starts with `prefix`, used up in order.
+    pub fn faults(&self, prefix: &str, faults: Vec<Fault>) {
+        self.with(|s| s.faults.push((prefix.to_string(), faults.into())));
+    }
+
+    /// Adds an account with `tinybars` and `(token_id, balance, decimals)` token balances.
+    pub fn account(&self, id: &str, tinybars: i64, tokens: &[(&str, i64, i64)]) {
+        let num: u64 = id.rsplit('.').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        let evm = format!("0x{num:040x}");
+        let embedded: Vec<Value> = tokens.iter().map(|(t, b, _)| json!({"token_id": t, "balance": b})).collect();
+        let body = json!({
+            "account": id, "alias": null, "auto_renew_period": 7776000, "balance": {
+                "balance": tinybars, "timestamp": "1700000000.123456789", "tokens": embedded
+            },
+            "created_timestamp": "1600000000.000000001", "decline_reward": false, "deleted": false,
+            "ethereum_nonce": 0, "evm_address": evm, "expiry_timestamp": null,
+            "key": {"_type": "ED25519", "key": "7c2ab2a3a1bb2a33a1b3c1d1e0a4f3a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7"},
+            "max_automatic_token_associations": 0, "memo": "", "pending_reward": 0, "receiver_sig_required": false,
+            "staked_account_id": null, "staked_node_id": null, "stake_period_start": null,
+            "transactions": [], "links": {"next": null}
+        });
+        let rels: Vec<Value> = tokens
+            .iter()
+            .map(|(t, b, d)| {
+                json!({"automatic_association": false, "balance": b, "created_timestamp": "1600000000.000000002",
+                "decimals": d, "freeze_status": "UNFROZEN", "kyc_status": "NOT_APPLICABLE", "token_id": t})
+            })
+            .collect();
+        self.with(|s| {
+            s.accounts.push(body);
+            s.tokens.insert(id.to_string(), rels);
+        });
+    }
+
+    /// Replaces an account's key as the mirror reports it.
+    pub fn set_account_key(&self, id: &str, key_type: &str, key_hex: &str) {
+        self.with(|s| {
+            for a in s.accounts.iter_mut().filter(|a| a["account"] == id) {
+                a["key"] = json!({"_type": key_type, "key": key_hex});
+            }
+        });
+    }
+
+    /// Adds a transaction shaped like the API's: `payer` pays `amount` to `to` and a fee to 0.0.3/0.0.98.
+    pub fn transfer(&self, payer: &str, to: &str, amount: i64, secs: i64, kind: &str, result: &str, memo: &str) {
+        let fee = 100_000;
+        let memo_b64 = base64_encode(memo.as_bytes());
+        let tx = json!({
+            "batch_key": null, "bytes": null, "charged_tx_fee": fee, "consensus_timestamp": format!("{secs}.000000007"),
+            "entity_id": null, "high_volume": false, "high_volume_pricing_multiplier": 1, "max_custom_fees": [],
+            "max_fee": "200000000", "memo_base64": memo_b64, "name": kind, "nft_transfers": [], "node": "0.0.3",
+            "nonce": 0, "parent_consensus_timestamp": null, "result": result, "scheduled": false,
+            "staking_reward_transfers": [], "token_transfers": [],
+            "transaction_hash": "rovr8cn6DzCTVuSAV/YEevfN5jA30FCdFt3Dsg4IUVi/3xTRU0XBsYsZm3L+1Kxv",
+            "transaction_id": format!("{payer}-{}-000000000", secs - 5),
+            "transfers": [
+                {"account": "0.0.3", "amount": fee / 10, "is_approval": false},
+                {"account": "0.0.98", "amount": fee - fee / 10, "is_approval": false},
+                {"account": payer, "amount": -(amount + fee), "is_approval": false},
+                {"account": to, "amount": amount, "is_approval": false}
+            ],
+            "valid_duration_seconds": "120", "valid_start_timestamp": format!("{}.000000000", secs - 5)
+        });
+        self.with(|s| s.transactions.push(tx));
+    }
+
+    /// Adds consensus nodes `0..count` with stake, each listing `endpoint(i)` as its gRPC endpoint.
+    pub fn nodes(&self, count: usize, endpoint: impl Fn(usize) -> (String, u16)) {
+        self.with(|s| {
+            for i in 0..count {
+                let (host, port) = endpoint(i);
+                s.nodes.push(json!({
+                    "admin_key": null, "associated_registered_nodes": [], "decline_reward": false,
+                    "description": format!("node {i}"), "file_id": "0.0.102", "grpc_proxy_endpoint": null,
+                    "max_stake": 4_500_000_000_000_000i64, "memo": format!("0.0.{}", i + 3),
+                    "min_stake": 1_000_000_000_000_000i64, "node_account_id": format!("0.0.{}", i + 3),
+                    "node_cert_hash": "0x", "node_id": i, "public_key": "0x", "reward_rate_start": 0,
+                    "service_endpoints": [{"domain_name": "", "ip_address_v4": host, "port": port}],
+                    "stake": 100_000_000_000_000i64 + i as i64, "stake_not_rewarded": 0, "stake_rewarded": 0,
+                    "staking_period": null, "timestamp": {"from": "1700000000.000000000", "to": null}
+                }));
+            }
+        });
+    }
+
+    /// Adds `n` blocks of `per_block` transactions, 2 s apart, the newest ending at `end_secs`.
+    pub fn blocks(&self, n: usize, per_block: i64, end_secs: i64) {
+        self.with(|s| {
+            for i in 0..n as i64 {
+                let to = end_secs - 2 * i;
+                s.blocks.push(json!({
+                    "count": per_block, "gas_used": 0, "hapi_version": "0.60.0", "hash": "0x00", "logs_bloom": "0x",
+                    "name": format!("block{i}.rcd"), "number": 1000 - i, "previous_hash": "0x00", "size": 100,
+                    "timestamp": {"from": format!("{}.000000000", to - 2), "to": format!("{to}.000000000")}
+                }));
+            }
+        });
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.with(|s| s.requests.clone())
+    }
+
+    /// Requests whose path starts with `prefix`.
+    pub fn count(&self, prefix: &str) -> usize {
+        self.requests().iter().filter(|r| r.path.starts_with(prefix)).count()
+    }
+}
+
+impl Drop for FakeMirror {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn base64_encode(bytes: &[u8]) -> Value {
+    use base64::Engine;
+    if bytes.is_empty() {
+        return json!("");
+    }
+    json!(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+fn error_body(status: u16, message: &str) -> (u16, Value) {
+    (status, json!({"_status": {"messages": [{"message": message}]}}))
+}
+
+fn respond(status: u16, body: &Value, headers: &[(&str, &str)]) -> Response<Body> {
+    let mut b = Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    b = b.header("content-type", "application/json");
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Body::from(body.to_string())).expect("response")
+}
+
+async fn handle(state: Arc<Mutex<State>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or("").to_string();
+    let fault = {
+        let mut s = state.lock().expect("state");
+        let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        s.requests.push(Request {
+            at: std::time::Instant::now(),
+            path: path.clone(),
+            query: query.clone(),
+            user_agent,
+        });
+        s.faults
+            .iter_mut()
+            .find(|(p, q)| path.starts_with(p.as_str()) && !q.is_empty())
+            .and_then(|(_, q)| q.pop_front())
+    };
+    match fault {
+        Some(Fault::Hang) => return std::future::pending::<Response<Body>>().await,
+        Some(Fault::Status(code)) => {
+            let (status, body) = error_body(code, if code >= 500 { "Internal Server Error" } else { "Bad Request" });
+            return respond(status, &body, &[]);
+        }
+        Some(Fault::RateLimited(after)) => {
+            let (status, body) = error_body(429, "Too Many Requests");
+            return respond(status, &body, &[("retry-after", after)]);
+        }
+        Some(Fault::EmptyPage) => {
+            let next = format!("{path}?{query}&_page=next");
+            return respond(200, &json!({"transactions": [], "nodes": [], "tokens": [], "links": {"next": next}}), &[]);
+        }
+        None => {}
+    }
+    let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let s = state.lock().expect("state");
+    let (status, body) = route(&s, &path, &params);
+    respond(status, &body, &[])
+}
+
+fn route(s: &State, path: &str, params: &[(String, String)]) -> (u16, Value) {
+    if let Some((status, body)) = s.statics.get(path) {
+        return (*status, body.clone());
+    }
+    let segments: Vec<&str> = path.trim_start_matches("/api/v1/").split('/').collect();
+    match segments.as_slice() {
+        ["accounts", id] => account(s, id),
+        ["accounts", id, "tokens"] => tokens(s, id, params),
+        ["transactions"] => transactions(s, params),
+        ["transactions", id] => transaction(s, id),
+        ["network", "nodes"] => nodes(s, params),
+        ["blocks"] => {
+            let limit = limit(params, 25, 100);
+            (200, json!({"blocks": s.blocks.iter().take(limit).collect::<Vec<_>>(), "links": {"next": null}}))
+        }
+        _ => error_body(404, "Not found"),
+    }
+}
+
+fn find_account<'a>(s: &'a State, id: &str) -> Option<&'a Value> {
+    s.accounts.iter().find(|a| a["account"] == id || a["evm_address"] == id)
+}
+
+fn valid_account_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('.').collect();
+    (parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+        || (id.starts_with("0x") && id.len() == 42)
+}
+
+fn account(s: &State, id: &str) -> (u16, Value) {
+    if !valid_account_id(id) {
+        return error_body(400, "Invalid parameter: idOrAliasOrEvmAddress");
+    }
+    match find_account(s, id) {
+        Some(a) => (200, a.clone()),
+        None => error_body(404, "Not found"),
+    }
+}
+
+fn param<'a>(params: &'a [(String, String)], key: &'a str) -> impl Iterator<Item = &'a str> {
+    params.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn limit(params: &[(String, String)], default: usize, cap: usize) -> usize {
+    param(params, "limit").next().and_then(|l| l.parse().ok()).unwrap_or(default).min(cap)
+}
+
+/// A `seconds.nanos` string as a sortable pair.
+fn ts(s: &str) -> (i64, u32) {
+    let (a, b) = s.split_once('.').unwrap_or((s, "0"));
+    (a.parse().unwrap_or(0), format!("{b:0<9}").parse().unwrap_or(0))
+}
+
+fn query_without(params: &[(String, String)], drop: &dyn Fn(&str, &str) -> bool) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params.iter().filter(|(k, v)| !drop(k, v) && k != "_page") {
+        q.append_pair(k, v);
+    }
+    q.finish()
+}
+
+fn transactions(s: &State, params: &[(String, String)]) -> (u16, Value) {
+    let accounts: Vec<&str> = param(params, "account.id").collect();
+    let asc = param(params, "order").next() == Some("asc");
+    let limit = limit(params, 25, 100);
+    let mut matching: Vec<&Value> = s
+        .transactions
+        .iter()
+        .filter(|t| {
+            accounts.is_empty()
+                || accounts.iter().any(|a| {
+                    t["transfers"].as_array().is_some_and(|ts| ts.iter().any(|x| x["account"] == *a))
+                        || t["transaction_id"].as_str().is_some_and(|id| id.starts_with(&format!("{a}-")))
+                })
+        })
+        .filter(|t| {
+            let at = ts(t["consensus_timestamp"].as_str().unwrap_or("0"));
+            param(params, "timestamp").all(|f| {
+                let (op, v) = f.split_once(':').unwrap_or(("eq", f));
+                let v = ts(v);
+                match op {
+                    "gte" => at >= v,
+                    "gt" => at > v,
+                    "lte" => at <= v,
+                    "lt" => at < v,
+                    _ => at == v,
+                }
+            })
+        })
+        .filter(|t| param(params, "transactiontype").all(|k| t["name"] == k))
+        .filter(|t| param(params, "result").all(|r| (t["result"] == "SUCCESS") == (r == "success")))
+        .collect();
+    matching.sort_by_key(|t| ts(t["consensus_timestamp"].as_str().unwrap_or("0")));
+    if !asc {
+        matching.reverse();
+    }
+    let page: Vec<Value> = matching.iter().take(limit).map(|v| (*v).clone()).collect();
+    let next = (page.len() == limit).then(|| {
+        let last = page.last().and_then(|t| t["consensus_timestamp"].as_str()).unwrap_or("0");
+        let op = if asc { "gt" } else { "lt" };
+        let base = query_without(params, &|k, v| k == "timestamp" && (v.starts_with("lt:") || v.starts_with("gt:")));
+        format!("/api/v1/transactions?{base}&timestamp={op}:{last}")
+    });
+    (200, json!({"transactions": page, "links": {"next": next}}))
+}
+
+fn transaction(s: &State, id: &str) -> (u16, Value) {
+    let found: Vec<Value> = s.transactions.iter().filter(|t| t["transaction_id"] == id).cloned().collect();
+    if found.is_empty() {
+        return error_body(404, "Not found");
+    }
+    (200, json!({"transactions": found}))
+}
+
+fn paged_by_id(
+    items: &[Value],
+    id_of: &dyn Fn(&Value) -> u64,
+    params: &[(String, String)],
+    key: &str,
+    default: usize,
+    cap: usize,
+    path: &str,
+    field: &str,
+) -> Value {
+    let limit = limit(params, default, cap);
+    let after: Option<u64> =
+        param(params, key).find_map(|v| v.strip_prefix("gt:")).and_then(|v| v.rsplit('.').next()?.parse().ok());
+    let page: Vec<Value> = items.iter().filter(|i| after.is_none_or(|a| id_of(i) > a)).take(limit).cloned().collect();
+    let next = (page.len() == limit).then(|| {
+        let last = page.last().map(id_of).unwrap_or(0);
+        let base = query_without(params, &|k, _| k == key);
+        format!("{path}?{base}&{key}=gt:{last}")
+    });
+    json!({field: page, "links": {"next": next}})
+}
+
+fn nodes(s: &State, params: &[(String, String)]) -> (u16, Value) {
+    let id_of = |n: &Value| n["node_id"].as_u64().unwrap_or(0);
+    (200, paged_by_id(&s.nodes, &id_of, params, "node.id", 10, 25, "/api/v1/network/nodes", "nodes"))
+}
+
+fn tokens(s: &State, id: &str, params: &[(String, String)]) -> (u16, Value) {
+    let Some(a) = find_account(s, id) else { return error_body(404, "Not found") };
+    let key = a["account"].as_str().unwrap_or("");
+    let rels = s.tokens.get(key).cloned().unwrap_or_default();
+    let id_of = |t: &Value| t["token_id"].as_str().and_then(|t| t.rsplit('.').next()?.parse().ok()).unwrap_or(0);
+    let path = format!("/api/v1/accounts/{id}/tokens");
+    (200, paged_by_id(&rels, &id_of, params, "token.id", 25, 100, &path, "tokens"))
+}

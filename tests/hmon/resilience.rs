@@ -1,0 +1,121 @@
+//! Network faults: retries where safe, none where not, and a stuck server never hangs hmon.
+
+use std::time::{Duration, Instant};
+
+use crate::fake_mirror::Fault;
+use crate::mock_node::dead_address;
+use crate::{json_of, run, Env};
+
+#[test]
+fn server_errors_are_retried_until_success() {
+    let env = Env::new();
+    env.mirror.account("0.0.1001", 1, &[]);
+    env.mirror.faults("/api/v1/accounts", vec![Fault::Status(503), Fault::Status(500)]);
+    let out = json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
+    assert_eq!(out[0]["tinybars"], 1);
+    assert_eq!(env.mirror.count("/api/v1/accounts/0.0.1001"), 3);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let env = Env::new();
+    env.mirror.account("0.0.1001", 1, &[]);
+    env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("1")]);
+    json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
+    let reqs = env.mirror.requests();
+    assert_eq!(reqs.len(), 2);
+    let waited = reqs[1].at - reqs[0].at;
+    assert!(waited >= Duration::from_millis(950), "waited only {waited:?} (backoff alone is 5 ms)");
+}
+
+#[test]
+fn an_unreasonable_retry_after_fails_at_once_and_says_so() {
+    let env = Env::new();
+    env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("120")]);
+    let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is rate-limiting requests (HTTP 429); it asks to wait 2m"), "{stderr}");
+    assert_eq!(env.mirror.count("/api/v1/accounts"), 1);
+}
+
+#[test]
+fn persistent_rate_limiting_gives_up_after_the_attempts() {
+    let env = Env::new();
+    env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("0"); 5]);
+    let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("(HTTP 429) on each of 3 attempts"), "{stderr}");
+    assert_eq!(env.mirror.count("/api/v1/accounts"), 3);
+}
+
+#[test]
+fn client_errors_are_not_retried() {
+    let env = Env::new();
+    env.mirror.faults("/api/v1/accounts", vec![Fault::Status(400)]);
+    let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("rejected the request (HTTP 400): Bad Request"), "{stderr}");
+    assert_eq!(env.mirror.count("/api/v1/accounts"), 1);
+    let (code, _, _) = run(env.hmon().args(["balance", "0.0.4242"]));
+    assert_eq!(code, 4);
+    assert_eq!(env.mirror.count("/api/v1/accounts/0.0.4242"), 1, "404 is not retried");
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_and_names_the_host() {
+    let env = Env::new();
+    env.mirror.faults("/api/v1/accounts", vec![Fault::Hang; 3]);
+    let started = Instant::now();
+    let (code, stdout, stderr) = run(env.hmon().args(["balance", "0.0.1001", "--json", "--timeout", "300ms"]));
+    let host = env.mirror.url.trim_start_matches("http://");
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr.trim(),
+        format!("hmon: error: {host} did not answer within 300ms (3 attempts); check the host or raise --timeout")
+    );
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn an_unreachable_mirror_is_a_network_error() {
+    let env = Env::new();
+    let dead = dead_address();
+    let (code, _, stderr) =
+        run(env.hmon().env("HMON_MIRROR_URL", format!("http://{dead}")).args(["balance", "0.0.1001"]));
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with(&format!("hmon: error: cannot reach {dead}: connection failed")), "{stderr}");
+    assert!(stderr.trim_end().ends_with("(3 attempts)"), "{stderr}");
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    use std::io::{BufRead, BufReader};
+    let env = Env::new();
+    for i in 0..1000 {
+        env.mirror.transfer(
+            "0.0.1001",
+            "0.0.2002",
+            i,
+            1_700_000_000 + i,
+            "CRYPTOTRANSFER",
+            "SUCCESS",
+            "padding padding padding",
+        );
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hmon"))
+        .env("HMON_MIRROR_URL", &env.mirror.url)
+        .env("HMON_CONFIG", env.config_path())
+        .env_remove("OPERATOR_KEY")
+        .args(["records", "0.0.1001", "--limit", "1000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // The reader is gone now, like `| head -1`.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.starts_with("20"), "{first}");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
