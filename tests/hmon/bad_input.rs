@@ -120,7 +120,7 @@ const CASES: &[Case] = &[
 
 #[test]
 fn every_bad_input_gets_its_exit_code_and_a_clear_message() {
-    let env = Env::new();
+    let env = Env::start();
     let mut failures = Vec::new();
     for case in CASES {
         env.write_config(case.config.unwrap_or(crate::FAST_RETRIES));
@@ -145,7 +145,7 @@ fn every_bad_input_gets_its_exit_code_and_a_clear_message() {
 
 #[test]
 fn a_named_config_file_that_is_missing_is_a_config_error() {
-    let env = Env::new();
+    let env = Env::start();
     let (code, _, stderr) = run(env.hmon().args(["--config", "/nonexistent/hmon.toml", "balance", "0.0.1"]));
     assert_eq!(code, 3);
     assert_eq!(stderr.trim(), "hmon: error: cannot read config file /nonexistent/hmon.toml: no such file");
@@ -153,7 +153,7 @@ fn a_named_config_file_that_is_missing_is_a_config_error() {
 
 #[test]
 fn help_and_version_go_to_stdout_with_success() {
-    let env = Env::new();
+    let env = Env::start();
     let (code, stdout, _) = run(env.hmon().arg("--help"));
     assert_eq!(code, 0);
     assert!(stdout.contains("Exit codes: 0 success"));

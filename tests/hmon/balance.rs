@@ -4,7 +4,7 @@ use crate::{json_of, run, Env};
 
 #[test]
 fn json_has_exact_amounts_tokens_and_the_mirror_timestamp() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1_234_567_800, &[("0.0.5000", 150, 2), ("0.0.5001", 7, 0)]);
     env.mirror.account("0.0.1002", 5, &[]);
     let out = json_of(env.hmon().args(["balance", "0.0.1001", "0.0.1002", "--json"]));
@@ -28,7 +28,7 @@ fn json_has_exact_amounts_tokens_and_the_mirror_timestamp() {
 
 #[test]
 fn evm_addresses_and_checksums_resolve_to_the_account() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.255", 10, &[]);
     let evm = format!("0x{:040x}", 255);
     let out = json_of(env.hmon().args(["balance", &evm, "0.0.255-rdaor", "--json", "--network", "testnet"]));
@@ -38,7 +38,7 @@ fn evm_addresses_and_checksums_resolve_to_the_account() {
 
 #[test]
 fn an_unknown_account_is_exit_4_with_nothing_on_stdout() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     let (code, stdout, stderr) = run(env.hmon().args(["balance", "0.0.1001", "0.0.7", "--json"]));
     assert_eq!(code, 4, "{stderr}");
@@ -48,7 +48,7 @@ fn an_unknown_account_is_exit_4_with_nothing_on_stdout() {
 
 #[test]
 fn requests_carry_the_user_agent() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
     let reqs = env.mirror.requests();
@@ -58,7 +58,7 @@ fn requests_carry_the_user_agent() {
 
 #[test]
 fn a_pipe_gets_tab_separated_rows() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 150_000_000, &[("0.0.5000", 150, 2)]);
     let (code, stdout, _) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 0);
@@ -68,7 +68,7 @@ fn a_pipe_gets_tab_separated_rows() {
 
 #[test]
 fn the_real_fixture_account_body_parses_end_to_end() {
-    let env = Env::new();
+    let env = Env::start();
     let fixture: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),

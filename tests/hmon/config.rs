@@ -8,7 +8,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn path_prints_the_file_in_use() {
-    let env = Env::new();
+    let env = Env::start();
     let (code, stdout, _) = run(env.hmon().args(["config", "path"]));
     assert_eq!((code, stdout.trim()), (0, env.config_path().to_str().unwrap()));
     let (_, stdout, _) = run(env.hmon().env_remove("HMON_CONFIG").args(["config", "path"]));
@@ -17,7 +17,7 @@ fn path_prints_the_file_in_use() {
 
 #[test]
 fn show_masks_secrets_and_names_sources() {
-    let env = Env::new();
+    let env = Env::start();
     let key = PrivateKey::generate_ed25519().to_string_der();
     env.write_config(&format!("{FAST_RETRIES}[operator]\naccount_id = \"0.0.1001\"\nprivate_key = \"{key}\"\n"));
     let out = json_of(env.hmon().env("HMON_NETWORK", "previewnet").args(["config", "show", "--json"]));
@@ -35,7 +35,7 @@ fn show_masks_secrets_and_names_sources() {
 
 #[test]
 fn check_matches_the_key_against_the_account() {
-    let env = Env::new();
+    let env = Env::start();
     let private = PrivateKey::generate_ecdsa();
     env.mirror.account("0.0.1001", 1, &[]);
     env.mirror.set_account_key("0.0.1001", "ECDSA_SECP256K1", &hex(&private.public_key().to_bytes_raw()));
@@ -61,7 +61,7 @@ fn check_matches_the_key_against_the_account() {
 
 #[test]
 fn check_rejects_a_key_of_another_account() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     let key = PrivateKey::generate_ed25519().to_string_der();
     env.write_config(&format!("{FAST_RETRIES}[operator]\naccount_id = \"0.0.1001\"\nprivate_key = \"{key}\"\n"));
@@ -76,7 +76,7 @@ fn check_rejects_a_key_of_another_account() {
 
 #[test]
 fn check_without_a_reachable_mirror_validates_locally_and_warns() {
-    let env = Env::new();
+    let env = Env::start();
     let key = PrivateKey::generate_ed25519().to_string_der();
     let dead = crate::mock_node::dead_address();
     let (code, stdout, stderr) = run(env
@@ -98,7 +98,7 @@ fn check_without_a_reachable_mirror_validates_locally_and_warns() {
 #[test]
 fn a_world_readable_key_file_warns_once() {
     use std::os::unix::fs::PermissionsExt;
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     let key = PrivateKey::generate_ed25519().to_string_der();
     env.write_config(&format!("{FAST_RETRIES}[operator]\naccount_id = \"0.0.1001\"\nprivate_key = \"{key}\"\n"));
@@ -112,7 +112,7 @@ fn a_world_readable_key_file_warns_once() {
 
 #[test]
 fn a_missing_default_config_means_defaults() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     let out = json_of(env.hmon().env_remove("HMON_CONFIG").args(["balance", "0.0.1001", "--json"]));
     assert_eq!(out[0]["tinybars"], 1);

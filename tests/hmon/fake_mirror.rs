@@ -25,6 +25,39 @@ pub enum Fault {
     EmptyPage,
 }
 
+/// A transfer to add with [`FakeMirror::transfer`]: a successful CRYPTOTRANSFER without memo unless changed.
+pub struct Tx {
+    payer: &'static str,
+    to: &'static str,
+    amount: i64,
+    secs: i64,
+    kind: &'static str,
+    result: &'static str,
+    memo: String,
+}
+
+impl Tx {
+    /// `payer` sends `amount` tinybars to `to`, reaching consensus at `secs`.7 ns.
+    pub fn new(payer: &'static str, to: &'static str, amount: i64, secs: i64) -> Tx {
+        Tx { payer, to, amount, secs, kind: "CRYPTOTRANSFER", result: "SUCCESS", memo: String::new() }
+    }
+
+    pub fn kind(mut self, kind: &'static str) -> Tx {
+        self.kind = kind;
+        self
+    }
+
+    pub fn result(mut self, result: &'static str) -> Tx {
+        self.result = result;
+        self
+    }
+
+    pub fn memo(mut self, memo: impl Into<String>) -> Tx {
+        self.memo = memo.into();
+        self
+    }
+}
+
 /// One logged request.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -145,8 +178,9 @@ impl FakeMirror {
         });
     }
 
-    /// Adds a transaction shaped like the API's: `payer` pays `amount` to `to` and a fee to 0.0.3/0.0.98.
-    pub fn transfer(&self, payer: &str, to: &str, amount: i64, secs: i64, kind: &str, result: &str, memo: &str) {
+    /// Adds a transaction shaped like the API's: the payer pays `amount` to `to` and a fee to 0.0.3/0.0.98.
+    pub fn transfer(&self, t: Tx) {
+        let Tx { payer, to, amount, secs, kind, result, memo } = t;
         let fee = 100_000;
         let memo_b64 = base64_encode(memo.as_bytes());
         let tx = json!({
@@ -397,16 +431,17 @@ fn transaction(s: &State, id: &str) -> (u16, Value) {
     (200, json!({"transactions": found}))
 }
 
-fn paged_by_id(
-    items: &[Value],
-    id_of: &dyn Fn(&Value) -> u64,
-    params: &[(String, String)],
-    key: &str,
+/// How a listing pages: its cursor parameter, default and maximum page size, path and list field.
+struct Paging<'a> {
+    key: &'a str,
     default: usize,
     cap: usize,
-    path: &str,
-    field: &str,
-) -> Value {
+    path: &'a str,
+    field: &'a str,
+}
+
+fn paged_by_id(items: &[Value], id_of: &dyn Fn(&Value) -> u64, params: &[(String, String)], p: Paging) -> Value {
+    let Paging { key, default, cap, path, field } = p;
     let limit = limit(params, default, cap);
     let after: Option<u64> =
         param(params, key).find_map(|v| v.strip_prefix("gt:")).and_then(|v| v.rsplit('.').next()?.parse().ok());
@@ -421,7 +456,15 @@ fn paged_by_id(
 
 fn nodes(s: &State, params: &[(String, String)]) -> (u16, Value) {
     let id_of = |n: &Value| n["node_id"].as_u64().unwrap_or(0);
-    (200, paged_by_id(&s.nodes, &id_of, params, "node.id", 10, 25, "/api/v1/network/nodes", "nodes"))
+    (
+        200,
+        paged_by_id(
+            &s.nodes,
+            &id_of,
+            params,
+            Paging { key: "node.id", default: 10, cap: 25, path: "/api/v1/network/nodes", field: "nodes" },
+        ),
+    )
 }
 
 fn tokens(s: &State, id: &str, params: &[(String, String)]) -> (u16, Value) {
@@ -430,5 +473,13 @@ fn tokens(s: &State, id: &str, params: &[(String, String)]) -> (u16, Value) {
     let rels = s.tokens.get(key).cloned().unwrap_or_default();
     let id_of = |t: &Value| t["token_id"].as_str().and_then(|t| t.rsplit('.').next()?.parse().ok()).unwrap_or(0);
     let path = format!("/api/v1/accounts/{id}/tokens");
-    (200, paged_by_id(&rels, &id_of, params, "token.id", 25, 100, &path, "tokens"))
+    (
+        200,
+        paged_by_id(
+            &rels,
+            &id_of,
+            params,
+            Paging { key: "token.id", default: 25, cap: 100, path: &path, field: "tokens" },
+        ),
+    )
 }

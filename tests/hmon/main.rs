@@ -32,7 +32,7 @@ pub struct Env {
 pub const FAST_RETRIES: &str = "[mirror]\nmax_attempts = 3\nbackoff = \"5ms\"\n";
 
 impl Env {
-    pub fn new() -> Env {
+    pub fn start() -> Env {
         let env = Env { mirror: FakeMirror::start(), dir: tempfile::tempdir().expect("tempdir") };
         env.write_config(FAST_RETRIES);
         env

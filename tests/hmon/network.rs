@@ -1,10 +1,11 @@
+use crate::fake_mirror::Tx;
 use crate::{json_of, run, Env};
 
 #[test]
 fn the_summary_combines_freshness_tps_stake_supply_and_rate() {
-    let env = Env::new();
+    let env = Env::start();
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    env.mirror.transfer("0.0.1001", "0.0.2002", 1, now - 3, "CRYPTOTRANSFER", "SUCCESS", "");
+    env.mirror.transfer(Tx::new("0.0.1001", "0.0.2002", 1, now - 3));
     env.mirror.blocks(10, 40, now - 2);
     env.mirror.nodes(3, |_| ("35.0.0.1".to_string(), 50211));
     let out = json_of(env.hmon().args(["network", "--json"]));
@@ -23,7 +24,7 @@ fn the_summary_combines_freshness_tps_stake_supply_and_rate() {
 
 #[test]
 fn a_failing_part_fails_the_command_with_its_name() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.set_static(
         "/api/v1/network/supply",
         500,

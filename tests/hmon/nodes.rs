@@ -5,7 +5,7 @@ use crate::{json_of, run, Env};
 
 #[test]
 fn the_whole_address_book_is_paged_in() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.nodes(31, |i| ("35.0.0.1".to_string(), 50211 + i as u16));
     let out = json_of(env.hmon().args(["nodes", "--json"]));
     let nodes = out.as_array().unwrap();
@@ -24,7 +24,7 @@ fn the_whole_address_book_is_paged_in() {
 
 #[test]
 fn ping_reports_each_node_and_a_dead_one_is_just_a_row() {
-    let env = Env::new();
+    let env = Env::start();
     let up = MockNode::start(ResponseCodeEnum::Ok);
     let busy = MockNode::start(ResponseCodeEnum::Busy);
     let silent = SilentNode::start();
@@ -47,7 +47,7 @@ fn ping_reports_each_node_and_a_dead_one_is_just_a_row() {
 
 #[test]
 fn configured_node_addresses_override_the_address_book() {
-    let env = Env::new();
+    let env = Env::start();
     let up = MockNode::start(ResponseCodeEnum::Ok);
     env.mirror.nodes(1, |_| ("35.0.0.1".to_string(), 50211));
     env.write_config(&format!(
@@ -62,7 +62,7 @@ fn configured_node_addresses_override_the_address_book() {
 
 #[test]
 fn the_table_marks_down_nodes() {
-    let env = Env::new();
+    let env = Env::start();
     let dead = dead_address();
     env.mirror.nodes(1, |_| (dead.ip().to_string(), dead.port()));
     let (code, stdout, stderr) = run(env.hmon().args(["nodes", "--ping", "--ping-timeout", "300ms"]));

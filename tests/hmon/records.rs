@@ -1,4 +1,4 @@
-use crate::fake_mirror::Fault;
+use crate::fake_mirror::{Fault, Tx};
 use crate::{json_of, run, Env};
 
 /// 0.0.1001 pays 0.0.2002 `i` tinybars at second 1_700_000_000 + i, for i in 1..=n.
@@ -6,13 +6,15 @@ fn history(env: &Env, n: i64) {
     for i in 1..=n {
         let (kind, result) =
             if i % 10 == 0 { ("TOKENMINT", "INSUFFICIENT_PAYER_BALANCE") } else { ("CRYPTOTRANSFER", "SUCCESS") };
-        env.mirror.transfer("0.0.1001", "0.0.2002", i, 1_700_000_000 + i, kind, result, &format!("memo {i}"));
+        env.mirror.transfer(
+            Tx::new("0.0.1001", "0.0.2002", i, 1_700_000_000 + i).kind(kind).result(result).memo(format!("memo {i}")),
+        );
     }
 }
 
 #[test]
 fn newest_first_with_fee_net_change_and_decoded_memo() {
-    let env = Env::new();
+    let env = Env::start();
     history(&env, 3);
     let out = json_of(env.hmon().args(["records", "0.0.1001", "--json"]));
     let items = out.as_array().unwrap();
@@ -33,7 +35,7 @@ fn newest_first_with_fee_net_change_and_decoded_memo() {
 
 #[test]
 fn any_limit_pages_across_links_next() {
-    let env = Env::new();
+    let env = Env::start();
     history(&env, 260);
     let out = json_of(env.hmon().args(["records", "0.0.1001", "--json", "--limit", "250"]));
     let items = out.as_array().unwrap();
@@ -49,7 +51,7 @@ fn any_limit_pages_across_links_next() {
 
 #[test]
 fn an_empty_page_with_a_next_link_does_not_stop_paging() {
-    let env = Env::new();
+    let env = Env::start();
     history(&env, 5);
     env.mirror.faults("/api/v1/transactions", vec![Fault::EmptyPage, Fault::EmptyPage]);
     let out = json_of(env.hmon().args(["records", "0.0.1001", "--json"]));
@@ -59,7 +61,7 @@ fn an_empty_page_with_a_next_link_does_not_stop_paging() {
 
 #[test]
 fn filters_reach_the_mirror_as_its_parameters() {
-    let env = Env::new();
+    let env = Env::start();
     history(&env, 30);
     let out = json_of(env.hmon().args([
         "records",
@@ -89,7 +91,7 @@ fn filters_reach_the_mirror_as_its_parameters() {
 
 #[test]
 fn relative_since_is_measured_from_now() {
-    let env = Env::new();
+    let env = Env::start();
     history(&env, 2);
     let out = json_of(env.hmon().args(["records", "0.0.1001", "--json", "--since", "2h"]));
     assert_eq!(out.as_array().unwrap().len(), 0, "the fake history is from 2023");
@@ -101,9 +103,9 @@ fn relative_since_is_measured_from_now() {
 
 #[test]
 fn csv_has_a_header_and_one_row_per_transaction() {
-    let env = Env::new();
+    let env = Env::start();
     history(&env, 2);
-    env.mirror.transfer("0.0.1001", "0.0.2002", 1, 1_700_000_100, "CRYPTOTRANSFER", "SUCCESS", "a, \"quoted\" memo");
+    env.mirror.transfer(Tx::new("0.0.1001", "0.0.2002", 1, 1_700_000_100).memo("a, \"quoted\" memo"));
     let (code, stdout, stderr) = run(env.hmon().args(["records", "0.0.1001", "--csv"]));
     assert_eq!(code, 0, "{stderr}");
     let mut reader = csv::Reader::from_reader(stdout.as_bytes());
@@ -118,7 +120,7 @@ fn csv_has_a_header_and_one_row_per_transaction() {
 
 #[test]
 fn an_evm_address_is_resolved_before_listing() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     history(&env, 1);
     let evm = format!("0x{:040x}", 1001);

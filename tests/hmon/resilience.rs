@@ -2,13 +2,13 @@
 
 use std::time::{Duration, Instant};
 
-use crate::fake_mirror::Fault;
+use crate::fake_mirror::{Fault, Tx};
 use crate::mock_node::dead_address;
 use crate::{json_of, run, Env};
 
 #[test]
 fn server_errors_are_retried_until_success() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     env.mirror.faults("/api/v1/accounts", vec![Fault::Status(503), Fault::Status(500)]);
     let out = json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
@@ -18,7 +18,7 @@ fn server_errors_are_retried_until_success() {
 
 #[test]
 fn retry_after_is_honoured() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
     env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("1")]);
     json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
@@ -30,7 +30,7 @@ fn retry_after_is_honoured() {
 
 #[test]
 fn an_unreasonable_retry_after_fails_at_once_and_says_so() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("120")]);
     let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 1);
@@ -40,7 +40,7 @@ fn an_unreasonable_retry_after_fails_at_once_and_says_so() {
 
 #[test]
 fn persistent_rate_limiting_gives_up_after_the_attempts() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("0"); 5]);
     let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 1);
@@ -50,7 +50,7 @@ fn persistent_rate_limiting_gives_up_after_the_attempts() {
 
 #[test]
 fn client_errors_are_not_retried() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.faults("/api/v1/accounts", vec![Fault::Status(400)]);
     let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 2, "{stderr}");
@@ -63,7 +63,7 @@ fn client_errors_are_not_retried() {
 
 #[test]
 fn a_server_that_never_answers_times_out_and_names_the_host() {
-    let env = Env::new();
+    let env = Env::start();
     env.mirror.faults("/api/v1/accounts", vec![Fault::Hang; 3]);
     let started = Instant::now();
     let (code, stdout, stderr) = run(env.hmon().args(["balance", "0.0.1001", "--json", "--timeout", "300ms"]));
@@ -78,7 +78,7 @@ fn a_server_that_never_answers_times_out_and_names_the_host() {
 
 #[test]
 fn an_unreachable_mirror_is_a_network_error() {
-    let env = Env::new();
+    let env = Env::start();
     let dead = dead_address();
     let (code, _, stderr) =
         run(env.hmon().env("HMON_MIRROR_URL", format!("http://{dead}")).args(["balance", "0.0.1001"]));
@@ -90,17 +90,9 @@ fn an_unreachable_mirror_is_a_network_error() {
 #[test]
 fn a_closed_pipe_exits_quietly() {
     use std::io::{BufRead, BufReader};
-    let env = Env::new();
+    let env = Env::start();
     for i in 0..1000 {
-        env.mirror.transfer(
-            "0.0.1001",
-            "0.0.2002",
-            i,
-            1_700_000_000 + i,
-            "CRYPTOTRANSFER",
-            "SUCCESS",
-            "padding padding padding",
-        );
+        env.mirror.transfer(Tx::new("0.0.1001", "0.0.2002", i, 1_700_000_000 + i).memo("padding padding padding"));
     }
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hmon"))
         .env("HMON_MIRROR_URL", &env.mirror.url)

@@ -1,9 +1,10 @@
+use crate::fake_mirror::Tx;
 use crate::{json_of, run, Env};
 
 #[test]
 fn every_id_form_finds_the_transaction() {
-    let env = Env::new();
-    env.mirror.transfer("0.0.1001", "0.0.2002", 50, 1_700_000_005, "CRYPTOTRANSFER", "SUCCESS", "hi");
+    let env = Env::start();
+    env.mirror.transfer(Tx::new("0.0.1001", "0.0.2002", 50, 1_700_000_005).memo("hi"));
     for id in ["0.0.1001@1700000000.000000000", "0.0.1001-1700000000-000000000", "0.0.1001@1700000000.0"] {
         let out = json_of(env.hmon().args(["tx", id, "--json"]));
         assert_eq!(out[0]["transaction_id"], "0.0.1001-1700000000-000000000", "{id}");
@@ -17,7 +18,7 @@ fn every_id_form_finds_the_transaction() {
 
 #[test]
 fn a_hash_is_sent_as_hex_and_children_are_listed() {
-    let env = Env::new();
+    let env = Env::start();
     let fixture: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -40,7 +41,7 @@ fn a_hash_is_sent_as_hex_and_children_are_listed() {
 
 #[test]
 fn an_unknown_transaction_is_exit_4() {
-    let env = Env::new();
+    let env = Env::start();
     let (code, stdout, stderr) = run(env.hmon().args(["tx", "0.0.8@1234567890.000000006", "--json"]));
     assert_eq!((code, stdout.as_str()), (4, ""));
     assert_eq!(stderr.trim(), "hmon: error: transaction 0.0.8@1234567890.000000006 not found on testnet");
