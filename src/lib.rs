@@ -11,6 +11,7 @@ pub mod error;
 pub mod hbar;
 pub mod hedera;
 pub mod ids;
+pub mod metrics;
 pub mod mirror;
 pub mod network;
 pub mod output;

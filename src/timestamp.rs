@@ -47,6 +47,21 @@ impl Timestamp {
         (b - a) as f64 / 1e9
     }
 
+    /// Parses an RFC 3339 time.
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+        OffsetDateTime::parse(s, &Rfc3339).ok().map(|t| Self::from_nanos(t.unix_timestamp_nanos()))
+    }
+
+    /// Milliseconds since the epoch (for storage and arithmetic).
+    pub fn as_millis(self) -> i64 {
+        self.secs.saturating_mul(1000).saturating_add(i64::from(self.nanos / 1_000_000))
+    }
+
+    /// From milliseconds since the epoch.
+    pub fn from_millis(ms: i64) -> Self {
+        Self::from_nanos(i128::from(ms) * 1_000_000)
+    }
+
     /// RFC 3339 in UTC with the precision that is there, e.g. `2009-02-13T23:31:30.000000006Z`.
     pub fn to_rfc3339(self) -> String {
         let total = i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos);

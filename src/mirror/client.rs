@@ -33,7 +33,10 @@ const MAX_PAGES: usize = 100_000;
 impl MirrorClient {
     /// A client for the mirror at `base` (`scheme://host[:port][/prefix]`, already normalised).
     pub fn new(base: &str, opts: ClientOptions) -> anyhow::Result<Self> {
+        // Loading the system's CA roots costs tens of milliseconds; a plaintext mirror (local, private) needs none.
+        let tls = base.starts_with("https:");
         let http = reqwest::Client::builder()
+            .tls_built_in_root_certs(tls)
             .user_agent(concat!("hmon/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
             .timeout(opts.timeout)

@@ -1,0 +1,106 @@
+//! The unit of monitoring data: a sample `{name, labels, value, timestamp}` of one series.
+//!
+//! Collectors produce samples, the store keeps them, the alert manager evaluates rules on them and `watch`
+//! prints them. A series is a metric name plus its label set.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::timestamp::Timestamp;
+
+/// Label names to values, ordered so a label set has one canonical form.
+pub type Labels = BTreeMap<String, String>;
+
+/// One observation of one series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    pub name: String,
+    pub labels: Labels,
+    pub value: f64,
+    /// When the value was observed; RFC 3339 in JSON.
+    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
+    pub timestamp: Timestamp,
+}
+
+impl Sample {
+    pub fn new(name: &str, labels: &[(&str, &str)], value: f64, timestamp: Timestamp) -> Self {
+        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Self { name: name.to_string(), labels, value, timestamp }
+    }
+
+    /// The series this sample belongs to.
+    pub fn series(&self) -> SeriesKey {
+        SeriesKey::new(&self.name, &self.labels)
+    }
+}
+
+/// A series identity: `name{a="1",b="2"}`, labels sorted. Usable as a map key and readable in logs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SeriesKey(String);
+
+impl SeriesKey {
+    pub fn new(name: &str, labels: &Labels) -> Self {
+        let inner: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+        Self(format!("{name}{{{}}}", inner.join(",")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SeriesKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whether every label in `matcher` is present in `labels` with the same value.
+pub fn labels_match(matcher: &Labels, labels: &Labels) -> bool {
+    matcher.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+fn rfc3339<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.to_rfc3339())
+}
+
+fn from_rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+    let s = String::deserialize(d)?;
+    Timestamp::parse_rfc3339(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid RFC 3339 time '{s}'")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_serialize_with_the_documented_keys() {
+        let s = Sample::new(
+            "account_balance_hbar",
+            &[("account", "0.0.1001"), ("label", "treasury")],
+            12.5,
+            Timestamp { secs: 1_700_000_000, nanos: 0 },
+        );
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "name": "account_balance_hbar", "labels": {"account": "0.0.1001", "label": "treasury"},
+                "value": 12.5, "timestamp": "2023-11-14T22:13:20Z"
+            })
+        );
+        let back: Sample = serde_json::from_value(json).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(s.series().as_str(), "account_balance_hbar{account=\"0.0.1001\",label=\"treasury\"}");
+    }
+
+    #[test]
+    fn matchers_are_subsets() {
+        let labels: Labels = [("account".to_string(), "0.0.1".to_string()), ("label".into(), "x".into())].into();
+        assert!(labels_match(&Labels::new(), &labels));
+        assert!(labels_match(&[("account".to_string(), "0.0.1".to_string())].into(), &labels));
+        assert!(!labels_match(&[("account".to_string(), "0.0.2".to_string())].into(), &labels));
+    }
+}
