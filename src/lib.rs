@@ -16,6 +16,7 @@ pub mod mirror;
 pub mod network;
 pub mod output;
 pub mod settings;
+pub mod store;
 pub mod timestamp;
 
 use std::io::Write;
