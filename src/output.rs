@@ -108,11 +108,18 @@ impl Output {
             return s;
         }
         let mut table = Table::new();
-        table.load_preset(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        table.load_preset(presets::UTF8_FULL_CONDENSED);
+        // Wrap to the terminal's width when it is known; a terminal reporting no width gets the natural width.
+        if table.width().is_some_and(|w| w >= 40) {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        }
         if self.color {
             table.enforce_styling();
+            table.set_header(header.iter().map(|h| TableCell::new(h).add_attribute(comfy_table::Attribute::Bold)));
+        } else {
+            table.force_no_tty();
+            table.set_header(header.iter().map(TableCell::new));
         }
-        table.set_header(header.iter().map(|h| TableCell::new(h).add_attribute(comfy_table::Attribute::Bold)));
         for row in rows {
             table.add_row(row.iter().map(|c| self.cell(c)));
         }
@@ -153,18 +160,49 @@ impl Output {
         }
     }
 
-    /// A spinner on stderr while something slow runs; invisible when stderr is not a terminal or with `--quiet`.
-    pub fn spinner(&self, message: &str) -> ProgressBar {
+    /// A spinner on stderr while something slow runs. It shows only after 300 ms (fast commands never flash one)
+    /// and never when stderr is not a terminal or with `--quiet`. Must be called inside the tokio runtime.
+    pub fn spinner(&self, message: &str) -> Spinner {
+        let bar = ProgressBar::hidden();
         if self.quiet || !self.stderr_tty {
-            return ProgressBar::hidden();
+            return Spinner { bar, reveal: None };
         }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.set_message(message.to_string());
-        bar.enable_steady_tick(Duration::from_millis(100));
-        bar
+        let shown = bar.clone();
+        let reveal = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(Duration::from_millis(100));
+        });
+        Spinner { bar, reveal: Some(reveal) }
+    }
+}
+
+/// A progress spinner; see [`Output::spinner`]. Cleared from the terminal when finished or dropped.
+pub struct Spinner {
+    bar: ProgressBar,
+    reveal: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Spinner {
+    pub fn set_message(&self, message: String) {
+        self.bar.set_message(message);
+    }
+
+    pub fn finish_and_clear(&self) {
+        if let Some(reveal) = &self.reveal {
+            reveal.abort();
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.finish_and_clear();
     }
 }
 
