@@ -40,6 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('tx', 'tx', [CompletionResultType]::ParameterValue, 'Show one transaction and its child transactions')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
+            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or check the configuration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completion scripts and man pages into a directory (for packagers)')
@@ -138,6 +140,150 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;watch' {
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'How often to collect account and mirror data, e.g. 10s (at least 2s) [default: [collect] interval, else 10s]')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'An account to watch, in addition to the config''s [[accounts]] (repeatable)')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep samples in this SQLite file instead of memory; also makes the webhook outbox durable')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--once', '--once', [CompletionResultType]::ParameterName, 'Run one collection cycle, evaluate the rules, deliver the notifications, then exit')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hmon;alert;add' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Unique rule name, e.g. low-balance')
+            [CompletionResult]::new('--metric', '--metric', [CompletionResultType]::ParameterName, 'Metric to watch, e.g. account_balance_hbar')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Only series with this label (repeatable), e.g. --label account=0.0.1001')
+            [CompletionResult]::new('--condition', '--condition', [CompletionResultType]::ParameterName, 'One of >, >=, <, <=, ==, !=, changed, increased, decreased')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'The value to compare with (not for changed/increased/decreased)')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long the condition must hold before firing, e.g. 5m [default: 0s]')
+            [CompletionResult]::new('--repeat', '--repeat', [CompletionResultType]::ParameterName, 'How often to notify again while firing [default: 4h]')
+            [CompletionResult]::new('--severity', '--severity', [CompletionResultType]::ParameterName, 'info, warning or critical [default: warning]')
+            [CompletionResult]::new('--webhook', '--webhook', [CompletionResultType]::ParameterName, 'Webhook to notify (repeatable) [default: all webhooks]')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Message template: {value}, {threshold}, {rule}, {metric}, {severity}, {status}, {condition}, {labels.NAME}')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;list' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;remove' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;test' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hmon;alert;help;add' {
+            break
+        }
+        'hmon;alert;help;list' {
+            break
+        }
+        'hmon;alert;help;remove' {
+            break
+        }
+        'hmon;alert;help;test' {
+            break
+        }
+        'hmon;alert;help;help' {
             break
         }
         'hmon;config' {
@@ -272,6 +418,8 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('tx', 'tx', [CompletionResultType]::ParameterValue, 'Show one transaction and its child transactions')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
+            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or check the configuration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completion scripts and man pages into a directory (for packagers)')
@@ -291,6 +439,28 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;help;network' {
+            break
+        }
+        'hmon;help;watch' {
+            break
+        }
+        'hmon;help;alert' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
+            break
+        }
+        'hmon;help;alert;add' {
+            break
+        }
+        'hmon;help;alert;list' {
+            break
+        }
+        'hmon;help;alert;remove' {
+            break
+        }
+        'hmon;help;alert;test' {
             break
         }
         'hmon;help;config' {

@@ -37,6 +37,8 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand tx 'Show one transaction and its child transactions'
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
+            cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+            cand alert 'Manage alert rules: add, list, remove, test'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
             cand generate 'Write completion scripts and man pages into a directory (for packagers)'
@@ -130,6 +132,138 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'hmon;watch'= {
+            cand --interval 'How often to collect account and mirror data, e.g. 10s (at least 2s) [default: [collect] interval, else 10s]'
+            cand --account 'An account to watch, in addition to the config''s [[accounts]] (repeatable)'
+            cand --store 'Keep samples in this SQLite file instead of memory; also makes the webhook outbox durable'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --once 'Run one collection cycle, evaluate the rules, deliver the notifications, then exit'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert'= {
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
+            cand list 'List the rules'
+            cand remove 'Remove a rule from the config file'
+            cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hmon;alert;add'= {
+            cand --name 'Unique rule name, e.g. low-balance'
+            cand --metric 'Metric to watch, e.g. account_balance_hbar'
+            cand --label 'Only series with this label (repeatable), e.g. --label account=0.0.1001'
+            cand --condition 'One of >, >=, <, <=, ==, !=, changed, increased, decreased'
+            cand --threshold 'The value to compare with (not for changed/increased/decreased)'
+            cand --for 'How long the condition must hold before firing, e.g. 5m [default: 0s]'
+            cand --repeat 'How often to notify again while firing [default: 4h]'
+            cand --severity 'info, warning or critical [default: warning]'
+            cand --webhook 'Webhook to notify (repeatable) [default: all webhooks]'
+            cand --summary 'Message template: {value}, {threshold}, {rule}, {metric}, {severity}, {status}, {condition}, {labels.NAME}'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;list'= {
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;remove'= {
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;test'= {
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;help'= {
+            cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
+            cand list 'List the rules'
+            cand remove 'Remove a rule from the config file'
+            cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hmon;alert;help;add'= {
+        }
+        &'hmon;alert;help;list'= {
+        }
+        &'hmon;alert;help;remove'= {
+        }
+        &'hmon;alert;help;test'= {
+        }
+        &'hmon;alert;help;help'= {
         }
         &'hmon;config'= {
             cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
@@ -252,6 +386,8 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand tx 'Show one transaction and its child transactions'
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
+            cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+            cand alert 'Manage alert rules: add, list, remove, test'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
             cand generate 'Write completion scripts and man pages into a directory (for packagers)'
@@ -266,6 +402,22 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;help;nodes'= {
         }
         &'hmon;help;network'= {
+        }
+        &'hmon;help;watch'= {
+        }
+        &'hmon;help;alert'= {
+            cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
+            cand list 'List the rules'
+            cand remove 'Remove a rule from the config file'
+            cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+        }
+        &'hmon;help;alert;add'= {
+        }
+        &'hmon;help;alert;list'= {
+        }
+        &'hmon;help;alert;remove'= {
+        }
+        &'hmon;help;alert;test'= {
         }
         &'hmon;help;config'= {
             cand path 'Print the config file''s path'

@@ -41,6 +41,8 @@ complete -c hmon -n "__fish_hmon_needs_command" -f -a "records" -d 'List an acco
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "tx" -d 'Show one transaction and its child transactions'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
+complete -c hmon -n "__fish_hmon_needs_command" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+complete -c hmon -n "__fish_hmon_needs_command" -f -a "alert" -d 'Manage alert rules: add, list, remove, test'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "config" -d 'Show, locate or check the configuration'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
@@ -115,6 +117,102 @@ complete -c hmon -n "__fish_hmon_using_subcommand network" -s q -l quiet -d 'Pri
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l interval -d 'How often to collect account and mirror data, e.g. 10s (at least 2s) [default: [collect] interval, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l account -d 'An account to watch, in addition to the config\'s [[accounts]] (repeatable)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l store -d 'Keep samples in this SQLite file instead of memory; also makes the webhook outbox durable' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l once -d 'Run one collection cycle, evaluate the rules, deliver the notifications, then exit'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -f -a "list" -d 'List the rules'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -f -a "remove" -d 'Remove a rule from the config file'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l name -d 'Unique rule name, e.g. low-balance' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l metric -d 'Metric to watch, e.g. account_balance_hbar' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l label -d 'Only series with this label (repeatable), e.g. --label account=0.0.1001' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l condition -d 'One of >, >=, <, <=, ==, !=, changed, increased, decreased' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l threshold -d 'The value to compare with (not for changed/increased/decreased)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l for -d 'How long the condition must hold before firing, e.g. 5m [default: 0s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l repeat -d 'How often to notify again while firing [default: 4h]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l severity -d 'info, warning or critical [default: warning]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l webhook -d 'Webhook to notify (repeatable) [default: all webhooks]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l summary -d 'Message template: {value}, {threshold}, {rule}, {metric}, {severity}, {status}, {condition}, {labels.NAME}' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from test" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the rules'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a rule from the config file'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hmon -n "__fish_hmon_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
@@ -196,15 +294,21 @@ complete -c hmon -n "__fish_hmon_using_subcommand generate" -s q -l quiet -d 'Pr
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "balance" -d 'Show hbar and token balances of one or more accounts'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "records" -d 'List an account\'s transactions, newest first'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "tx" -d 'Show one transaction and its child transactions'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network config completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "balance" -d 'Show hbar and token balances of one or more accounts'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "records" -d 'List an account\'s transactions, newest first'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "tx" -d 'Show one transaction and its child transactions'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "alert" -d 'Manage alert rules: add, list, remove, test'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "list" -d 'List the rules'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "remove" -d 'Remove a rule from the config file'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration, secrets masked, with where each value came from'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the configuration and the operator key; checks the key against the account when the mirror answers'

@@ -71,6 +71,11 @@ pub enum Command {
     Nodes(cmd::nodes::NodesArgs),
     /// One-screen health summary of the network and its mirror node
     Network(cmd::network::NetworkArgs),
+    /// Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe
+    Watch(cmd::watch::WatchArgs),
+    /// Manage alert rules: add, list, remove, test
+    #[command(subcommand)]
+    Alert(cmd::alert::AlertCommand),
     /// Show, locate or check the configuration
     #[command(subcommand)]
     Config(cmd::config::ConfigCommand),

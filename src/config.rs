@@ -51,14 +51,44 @@ pub struct ConfigFile {
     #[serde(default)]
     pub networks: BTreeMap<String, NetworkSection>,
     pub mirror: Option<MirrorSection>,
+    /// `[[accounts]]`: accounts that `watch` (and `serve`) follow.
     #[serde(default)]
-    pub accounts: Vec<toml::Value>,
+    pub accounts: Vec<AccountEntry>,
+    /// `[[rules]]`: alert rules, validated by `crate::alert::rule`.
     #[serde(default)]
-    pub rules: Vec<toml::Value>,
+    pub rules: Vec<crate::alert::rule::RuleConfig>,
+    /// `[[webhooks]]`: where notifications go, validated by `crate::webhook`.
     #[serde(default)]
-    pub webhooks: Vec<toml::Value>,
-    pub collect: Option<toml::Value>,
+    pub webhooks: Vec<crate::webhook::WebhookConfig>,
+    pub collect: Option<CollectSection>,
     pub serve: Option<toml::Value>,
+}
+
+/// An `[[accounts]]` entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountEntry {
+    pub id: String,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// `[collect]`: how often and how politely the collectors poll.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectSection {
+    /// Accounts and mirror health (default "10s", at least "2s").
+    pub interval: Option<String>,
+    /// Address book and node probes (default "60s").
+    pub nodes_interval: Option<String>,
+    /// Every watched balance is re-read at least this often even without transactions (default "5m").
+    pub balance_refresh: Option<String>,
+    /// Mirror requests a second at most (default 10).
+    pub rate_limit: Option<f64>,
+    /// Accounts per `/transactions` request (default 50, at most 100).
+    pub batch_size: Option<usize>,
+    /// Time limit of each node probe (default "3s").
+    pub probe_timeout: Option<String>,
 }
 
 /// `[operator]`: the account that pays for transactions, and its key.
@@ -244,6 +274,9 @@ mod tests {
             id = "0.0.1001"
             [[rules]]
             name = "low"
+            metric = "account_balance_hbar"
+            condition = "<"
+            threshold = 10.0
             "#,
         )
         .unwrap();

@@ -4,8 +4,10 @@
 //! runtime and turns the outcome into an exit code. Commands (`cmd`) parse and print; the core (`mirror`,
 //! `hedera`, `settings`) never prints and returns data or typed errors.
 
+pub mod alert;
 pub mod cli;
 pub mod cmd;
+pub mod collect;
 pub mod config;
 pub mod error;
 pub mod hbar;
@@ -15,9 +17,11 @@ pub mod metrics;
 pub mod mirror;
 pub mod network;
 pub mod output;
+pub mod pipeline;
 pub mod settings;
 pub mod store;
 pub mod timestamp;
+pub mod webhook;
 
 use std::io::Write;
 use std::time::Duration;

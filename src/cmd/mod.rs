@@ -1,6 +1,7 @@
 //! Subcommands: each parses its options, asks the core for data and prints it. Nothing here retries, pages or
 //! parses HTTP; that is the mirror client's job.
 
+pub mod alert;
 pub mod balance;
 pub mod completions;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod nodes;
 pub mod records;
 pub mod tx;
 mod view;
+pub mod watch;
 
 use std::sync::OnceLock;
 
@@ -89,6 +91,8 @@ pub async fn dispatch(cli: Cli, overrides: Overrides) -> anyhow::Result<()> {
         Command::Tx(args) => tx::run(&ctx, args).await,
         Command::Nodes(args) => nodes::run(&ctx, args).await,
         Command::Network(args) => network::run(&ctx, args).await,
+        Command::Watch(args) => watch::run(&ctx, args).await,
+        Command::Alert(command) => alert::run(&ctx, command).await,
         Command::Config(command) => config::run(&ctx, command).await,
         Command::Completions(_) | Command::Generate(_) => unreachable!("handled above"),
     }

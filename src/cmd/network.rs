@@ -5,8 +5,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::Context;
+use crate::collect::network::tps;
 use crate::hbar;
-use crate::mirror::models::{Block, ExchangeRate};
+use crate::mirror::models::ExchangeRate;
 use crate::timestamp::Timestamp;
 
 #[derive(Debug, Args)]
@@ -70,7 +71,7 @@ pub async fn run(ctx: &Context, args: NetworkArgs) -> anyhow::Result<()> {
         mirror: client.host().to_string(),
         mirror_lag_seconds: latest_ts.map(|t| round3(t.seconds_until(now).max(0.0))),
         latest_consensus_timestamp: latest.map(|t| t.consensus_timestamp),
-        tps: tps(&blocks),
+        tps: tps(&blocks).map(round3),
         blocks_sampled: blocks.len(),
         node_count: nodes.len(),
         total_stake_tinybars: total_stake,
@@ -103,16 +104,6 @@ pub async fn run(ctx: &Context, args: NetworkArgs) -> anyhow::Result<()> {
     ctx.out.pairs(&pairs)
 }
 
-/// Transactions per second over the blocks' combined time span.
-fn tps(blocks: &[Block]) -> Option<f64> {
-    let parse = |s: &Option<String>| s.as_deref().and_then(|t| t.parse::<Timestamp>().ok());
-    let start = blocks.iter().filter_map(|b| parse(&b.timestamp.from)).min()?;
-    let end = blocks.iter().filter_map(|b| parse(&b.timestamp.to).or(parse(&b.timestamp.from))).max()?;
-    let span = start.seconds_until(end);
-    let count: i64 = blocks.iter().map(|b| b.count).sum();
-    (span > 0.0).then(|| round3(count as f64 / span))
-}
-
 fn usd_per_hbar(rate: &ExchangeRate) -> f64 {
     if rate.hbar_equivalent == 0 {
         return 0.0;
@@ -133,7 +124,7 @@ fn round3(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mirror::models::TimestampRange;
+    use crate::mirror::models::{Block, TimestampRange};
 
     fn block(from: &str, to: &str, count: i64) -> Block {
         Block { number: 1, count, timestamp: TimestampRange { from: Some(from.into()), to: Some(to.into()) } }

@@ -7,6 +7,7 @@ use futures::{stream, StreamExt};
 use serde::Serialize;
 
 use super::Context;
+use crate::collect::network::probe_address;
 use crate::hbar;
 use crate::hedera::probe::probe_node;
 use crate::ids::EntityId;
@@ -96,19 +97,8 @@ fn view(n: &NetworkNode) -> NodeView {
     }
 }
 
-/// The address to probe: the config's `[networks.NAME] nodes` entry for this account, else the address book's
-/// plaintext endpoint (port 50211), else its first endpoint.
-fn probe_address(ctx: &Context, n: &NetworkNode) -> Option<String> {
-    let configured = &ctx.settings.network.value.nodes;
-    if let Some((addr, _)) = configured.iter().find(|(_, account)| **account == n.node_account_id) {
-        return Some(addr.clone());
-    }
-    let endpoints = &n.service_endpoints;
-    endpoints.iter().find(|e| e.port == 50211).or(endpoints.first()).and_then(|e| e.address())
-}
-
 async fn ping(ctx: &Context, n: &NetworkNode, timeout: Duration) -> PingView {
-    let Some(address) = probe_address(ctx, n) else {
+    let Some(address) = probe_address(&ctx.settings.network.value, n) else {
         return PingView { up: false, latency_ms: None, address: None, error: Some("no service endpoint".into()) };
     };
     let Ok(account) = n.node_account_id.parse::<EntityId>() else {

@@ -176,6 +176,7 @@ pub async fn run(ctx: &Context, args: RecordsArgs) -> anyhow::Result<()> {
         account_ids: vec![account_id.clone()],
         since,
         until,
+        after: None,
         transaction_type: args.kind,
         result: args.result.map(|r| if r == ResultFilter::Success { "success" } else { "fail" }.to_string()),
         ascending: false,

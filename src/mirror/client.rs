@@ -1,11 +1,14 @@
 //! The HTTP transport to a mirror node: one shared connection pool, timeouts, retries and pagination.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use super::limit::RateLimiter;
 use super::models::{ErrorBody, Page};
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::MirrorError;
@@ -25,6 +28,8 @@ pub struct MirrorClient {
     base: String,
     host: String,
     opts: ClientOptions,
+    limiter: Option<Arc<RateLimiter>>,
+    sent: Arc<AtomicU64>,
 }
 
 /// Pages followed at most for one listing, as a guard against a server whose `next` never ends.
@@ -51,7 +56,19 @@ impl MirrorClient {
                 })
             })
             .unwrap_or_else(|| "the mirror node".to_string());
-        Ok(Self { http, base: base.trim_end_matches('/').to_string(), host, opts })
+        let base = base.trim_end_matches('/').to_string();
+        Ok(Self { http, base, host, opts, limiter: None, sent: Arc::new(AtomicU64::new(0)) })
+    }
+
+    /// Limits this client (and its clones) to `per_second` requests a second, retries included.
+    pub fn with_rate_limit(mut self, per_second: f64) -> Self {
+        self.limiter = Some(Arc::new(RateLimiter::per_second(per_second)));
+        self
+    }
+
+    /// HTTP requests sent so far by this client and its clones, retries included.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
     }
 
     /// `host[:port]` of the mirror, for messages (never the full URL, which could carry credentials).
@@ -164,6 +181,10 @@ impl MirrorClient {
     }
 
     async fn attempt(&self, url: &str) -> Result<(StatusCode, HeaderMap, bytes::Bytes), reqwest::Error> {
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
+        self.sent.fetch_add(1, Ordering::Relaxed);
         let resp = self.http.get(url).header("Accept", "application/json").send().await?;
         let status = resp.status();
         let headers = resp.headers().clone();

@@ -3,6 +3,7 @@
 //! This module never prints; it returns data or a [`MirrorError`] that says which host failed and how.
 
 mod client;
+pub mod limit;
 pub mod models;
 pub mod retry;
 
@@ -67,6 +68,8 @@ pub struct TransactionQuery {
     pub account_ids: Vec<String>,
     pub since: Option<Timestamp>,
     pub until: Option<Timestamp>,
+    /// Strictly after this time (a cursor).
+    pub after: Option<Timestamp>,
     /// A `TRANSACTIONTYPE` such as `CRYPTOTRANSFER`.
     pub transaction_type: Option<String>,
     /// `success` or `fail`.
@@ -89,6 +92,9 @@ impl TransactionQuery {
         }
         if let Some(t) = self.until {
             q.append_pair("timestamp", &format!("lte:{t}"));
+        }
+        if let Some(t) = self.after {
+            q.append_pair("timestamp", &format!("gt:{t}"));
         }
         if let Some(t) = &self.transaction_type {
             q.append_pair("transactiontype", t);

@@ -169,6 +169,15 @@ impl FakeMirror {
         });
     }
 
+    /// Sets an account's hbar balance.
+    pub fn set_balance(&self, id: &str, tinybars: i64) {
+        self.with(|s| {
+            for a in s.accounts.iter_mut().filter(|a| a["account"] == id) {
+                a["balance"]["balance"] = json!(tinybars);
+            }
+        });
+    }
+
     /// Replaces an account's key as the mirror reports it.
     pub fn set_account_key(&self, id: &str, key_type: &str, key_hex: &str) {
         self.with(|s| {

@@ -4,16 +4,20 @@
 
 mod fake_mirror;
 mod mock_node;
+mod receiver;
 
+mod alert;
 mod bad_input;
 mod balance;
 mod config;
+mod delivery;
 mod generated;
 mod network;
 mod nodes;
 mod records;
 mod resilience;
 mod tx;
+mod watch;
 
 use std::path::PathBuf;
 

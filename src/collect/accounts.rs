@@ -1,0 +1,224 @@
+//! Watched accounts: balances, token balances and new transactions, economically.
+//!
+//! Each cycle asks `/transactions` about many accounts at once (several `account.id` values per request, from a
+//! cursor per batch), re-reads balances only of accounts that had transactions, and refreshes the rest slowly,
+//! a slice per cycle. With little activity a cycle costs about `N/batch + N/refresh_cycles` requests, not `N`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use futures::{stream, StreamExt};
+
+use super::{Collector, Cycle};
+use crate::ids::{AccountRef, EntityId};
+use crate::metrics::Sample;
+use crate::mirror::{MirrorClient, TransactionQuery};
+use crate::timestamp::Timestamp;
+
+/// An account to watch, with an optional human label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedAccount {
+    pub id: EntityId,
+    pub label: String,
+}
+
+/// How economical to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountsTuning {
+    /// Accounts per `/transactions` request.
+    pub batch_size: usize,
+    /// Every account's balance is re-read at least once in this many cycles.
+    pub refresh_cycles: usize,
+    /// Balance requests in flight at once.
+    pub concurrency: usize,
+}
+
+impl Default for AccountsTuning {
+    fn default() -> Self {
+        Self { batch_size: 50, refresh_cycles: 30, concurrency: 4 }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct Known {
+    tinybars: i64,
+    /// token id -> balance in smallest units.
+    tokens: BTreeMap<String, i64>,
+}
+
+/// Collects `account_balance_hbar`, `account_token_balance` and `account_transactions`.
+pub struct AccountsCollector {
+    client: MirrorClient,
+    accounts: Vec<WatchedAccount>,
+    tuning: AccountsTuning,
+    /// Per batch of accounts: the newest consensus timestamp already counted.
+    cursors: Vec<Option<Timestamp>>,
+    known: HashMap<String, Known>,
+    decimals: HashMap<String, i64>,
+    refresh_next: usize,
+    started: bool,
+}
+
+impl AccountsCollector {
+    pub fn new(client: MirrorClient, accounts: Vec<WatchedAccount>, tuning: AccountsTuning) -> Self {
+        let tuning = AccountsTuning { batch_size: tuning.batch_size.clamp(1, 100), ..tuning };
+        let batches = accounts.len().div_ceil(tuning.batch_size);
+        Self {
+            client,
+            accounts,
+            tuning,
+            cursors: vec![None; batches],
+            known: HashMap::new(),
+            decimals: HashMap::new(),
+            refresh_next: 0,
+            started: false,
+        }
+    }
+
+    /// Counts new transactions per account since each batch's cursor, and moves the cursors.
+    async fn new_transactions(&mut self, errors: &mut Vec<String>) -> HashMap<String, u64> {
+        let mut counts = HashMap::new();
+        let chunks: Vec<Vec<String>> = self
+            .accounts
+            .chunks(self.tuning.batch_size)
+            .map(|c| c.iter().map(|a| a.id.to_string()).collect())
+            .collect();
+        for (i, ids) in chunks.into_iter().enumerate() {
+            let Some(cursor) = self.cursors[i] else { continue };
+            let query = TransactionQuery {
+                account_ids: ids.clone(),
+                after: Some(cursor),
+                ascending: true,
+                ..Default::default()
+            };
+            match self.client.transactions(&query, 10_000, |_| {}).await {
+                Ok(txs) => {
+                    let wanted: HashSet<&String> = ids.iter().collect();
+                    for tx in &txs {
+                        let payer = tx.transaction_id.split('-').next().unwrap_or("");
+                        let mut involved: HashSet<&str> = tx.transfers.iter().map(|t| t.account.as_str()).collect();
+                        involved.extend(tx.token_transfers.iter().map(|t| t.account.as_str()));
+                        involved.insert(payer);
+                        for account in involved.into_iter().filter(|a| wanted.contains(&a.to_string())) {
+                            *counts.entry(account.to_string()).or_insert(0) += 1;
+                        }
+                        if let Ok(t) = tx.consensus_timestamp.parse::<Timestamp>() {
+                            self.cursors[i] = Some(self.cursors[i].map_or(t, |c| c.max(t)));
+                        }
+                    }
+                }
+                Err(e) => errors.push(format!("transactions of {} accounts: {e}", ids.len())),
+            }
+        }
+        counts
+    }
+
+    /// Re-reads balances of `ids`, concurrently (bounded).
+    async fn refresh(&mut self, ids: Vec<String>, errors: &mut Vec<String>) {
+        let client = &self.client;
+        let decimals = &self.decimals;
+        let results: Vec<(String, anyhow::Result<Reading>)> = stream::iter(ids)
+            .map(|id| async move {
+                let r = read_balance(client, &id, decimals).await;
+                (id, r)
+            })
+            .buffer_unordered(self.tuning.concurrency)
+            .collect()
+            .await;
+        for (id, result) in results {
+            match result {
+                Ok(Reading { known, decimals }) => {
+                    self.decimals.extend(decimals);
+                    self.known.insert(id, known);
+                }
+                Err(e) => errors.push(format!("balance of {id}: {e:#}")),
+            }
+        }
+    }
+
+    fn samples(&self, now: Timestamp, counts: &HashMap<String, u64>) -> Vec<Sample> {
+        let mut out = Vec::with_capacity(self.accounts.len() * 2);
+        for a in &self.accounts {
+            let id = a.id.to_string();
+            let labels = [("account", id.as_str()), ("label", a.label.as_str())];
+            if let Some(k) = self.known.get(&id) {
+                out.push(Sample::new("account_balance_hbar", &labels, k.tinybars as f64 / 1e8, now));
+                for (token, balance) in &k.tokens {
+                    let decimals = self.decimals.get(token).copied().unwrap_or(0).clamp(0, 30) as i32;
+                    let whole = *balance as f64 / 10f64.powi(decimals);
+                    out.push(Sample::new("account_token_balance", &[("account", &id), ("token", token)], whole, now));
+                }
+            }
+            if self.started {
+                let n = counts.get(&id).copied().unwrap_or(0);
+                out.push(Sample::new("account_transactions", &labels, n as f64, now));
+            }
+        }
+        out
+    }
+}
+
+impl Collector for AccountsCollector {
+    fn name(&self) -> &'static str {
+        "accounts"
+    }
+
+    async fn cycle(&mut self, now: Timestamp) -> Cycle {
+        let mut errors = Vec::new();
+        if !self.started {
+            // Start counting from the mirror's newest transaction (its clock, not ours), then read every balance.
+            match self.client.latest_transaction().await {
+                Ok(latest) => {
+                    let start = latest.and_then(|t| t.consensus_timestamp.parse().ok()).unwrap_or(now);
+                    self.cursors.iter_mut().for_each(|c| *c = Some(start));
+                }
+                Err(e) => errors.push(format!("newest transaction: {e}")),
+            }
+            let all = self.accounts.iter().map(|a| a.id.to_string()).collect();
+            self.refresh(all, &mut errors).await;
+            let samples = self.samples(now, &HashMap::new());
+            self.started = self.cursors.iter().all(Option::is_some);
+            return Cycle { samples, errors };
+        }
+        let counts = self.new_transactions(&mut errors).await;
+        let mut due: Vec<String> = counts.keys().cloned().collect();
+        let slice = self.accounts.len().div_ceil(self.tuning.refresh_cycles.max(1));
+        for _ in 0..slice.min(self.accounts.len()) {
+            let id = self.accounts[self.refresh_next % self.accounts.len()].id.to_string();
+            self.refresh_next = (self.refresh_next + 1) % self.accounts.len();
+            if !due.contains(&id) {
+                due.push(id);
+            }
+        }
+        // Accounts whose first read failed are retried every cycle.
+        let unread: Vec<String> = self
+            .accounts
+            .iter()
+            .map(|a| a.id.to_string())
+            .filter(|id| !self.known.contains_key(id) && !due.contains(id))
+            .collect();
+        due.extend(unread);
+        self.refresh(due, &mut errors).await;
+        Cycle { samples: self.samples(now, &counts), errors }
+    }
+}
+
+/// One account's balances, and the decimals of tokens seen for the first time.
+struct Reading {
+    known: Known,
+    decimals: Vec<(String, i64)>,
+}
+
+/// One account's balance; token decimals are fetched only for tokens not seen before.
+async fn read_balance(client: &MirrorClient, id: &str, decimals: &HashMap<String, i64>) -> anyhow::Result<Reading> {
+    let account_ref = AccountRef::Id(id.parse()?);
+    let account = client.account(&account_ref).await?;
+    let balance = account.balance.unwrap_or_default();
+    let tokens: BTreeMap<String, i64> = balance.tokens.iter().map(|t| (t.token_id.clone(), t.balance)).collect();
+    let mut learned = Vec::new();
+    if tokens.keys().any(|t| !decimals.contains_key(t)) {
+        for rel in client.account_tokens(id).await? {
+            learned.push((rel.token_id, rel.decimals));
+        }
+    }
+    Ok(Reading { known: Known { tinybars: balance.balance, tokens }, decimals: learned })
+}

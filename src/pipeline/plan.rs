@@ -1,0 +1,139 @@
+//! What to monitor and how, validated from the config file and `watch` flags before anything starts.
+
+use std::time::Duration;
+
+use crate::alert::rule::Rule;
+use crate::collect::accounts::{AccountsTuning, WatchedAccount};
+use crate::collect::MIN_INTERVAL;
+use crate::config::LoadedConfig;
+use crate::error::Error;
+use crate::ids::EntityId;
+use crate::timestamp::parse_duration;
+use crate::webhook::Webhook;
+
+/// A validated monitoring plan.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub accounts: Vec<WatchedAccount>,
+    pub rules: Vec<Rule>,
+    pub webhooks: Vec<Webhook>,
+    /// Accounts and mirror health.
+    pub interval: Duration,
+    pub nodes_interval: Duration,
+    pub tuning: AccountsTuning,
+    pub rate_limit: f64,
+    pub probe_timeout: Duration,
+}
+
+impl Plan {
+    /// Reads `[[accounts]]`, `[[rules]]`, `[[webhooks]]` and `[collect]`; `extra_accounts` come from
+    /// `--account` and `interval` from `--interval` (usage errors), the rest from the file (config errors).
+    pub fn from_config(
+        config: &LoadedConfig,
+        extra_accounts: &[String],
+        interval: Option<Duration>,
+    ) -> Result<Plan, Error> {
+        let file = &config.file;
+        let webhooks = webhooks(config)?;
+        let names: Vec<String> = webhooks.iter().map(|w| w.name.clone()).collect();
+        let rules = rules(config, &names)?;
+
+        let mut accounts = Vec::new();
+        for (i, entry) in file.accounts.iter().enumerate() {
+            let id: EntityId = entry.id.trim().parse().map_err(|_| {
+                config.error_at(
+                    &[],
+                    "accounts",
+                    format!("entry {}: invalid id '{}': expected shard.realm.num", i + 1, entry.id),
+                )
+            })?;
+            push_account(&mut accounts, id, entry.label.clone().unwrap_or_default());
+        }
+        for raw in extra_accounts {
+            let id: EntityId = raw.trim().parse().map_err(|_| {
+                Error::usage(format!("invalid --account '{raw}': expected shard.realm.num, e.g. 0.0.1234"))
+            })?;
+            push_account(&mut accounts, id, String::new());
+        }
+
+        let collect = file.collect.clone().unwrap_or_default();
+        let duration = |v: &Option<String>, key: &str, default: Duration| -> Result<Duration, Error> {
+            let d = match v {
+                Some(s) => parse_duration(s, key).map_err(|e| config.error_at(&["collect"], key, e))?,
+                None => default,
+            };
+            Ok(d)
+        };
+        let file_interval = duration(&collect.interval, "interval", Duration::from_secs(10))?;
+        let interval = match interval {
+            Some(d) if d < MIN_INTERVAL => {
+                return Err(Error::usage(format!(
+                    "--interval {} is too fast: the mirror caches answers for 1-2 s; use 2s or more",
+                    humantime::format_duration(d)
+                )))
+            }
+            Some(d) => d,
+            None if file_interval < MIN_INTERVAL => {
+                return Err(config.error_at(&["collect"], "interval", "must be at least 2s (the mirror caches 1-2 s)"))
+            }
+            None => file_interval,
+        };
+        let nodes_interval =
+            duration(&collect.nodes_interval, "nodes_interval", Duration::from_secs(60))?.max(MIN_INTERVAL);
+        let refresh = duration(&collect.balance_refresh, "balance_refresh", Duration::from_secs(300))?;
+        let probe_timeout = duration(&collect.probe_timeout, "probe_timeout", Duration::from_secs(3))?;
+        let rate_limit = collect.rate_limit.unwrap_or(10.0);
+        if !(0.1..=1000.0).contains(&rate_limit) {
+            return Err(config.error_at(
+                &["collect"],
+                "rate_limit",
+                format!("{rate_limit} is out of range: expected 0.1 to 1000 requests a second"),
+            ));
+        }
+        let batch_size = collect.batch_size.unwrap_or(50);
+        if !(1..=100).contains(&batch_size) {
+            return Err(config.error_at(
+                &["collect"],
+                "batch_size",
+                format!("{batch_size} is out of range: expected 1 to 100"),
+            ));
+        }
+        let refresh_cycles = (refresh.as_secs_f64() / interval.as_secs_f64()).ceil().max(1.0) as usize;
+        let tuning = AccountsTuning { batch_size, refresh_cycles, ..AccountsTuning::default() };
+        Ok(Plan { accounts, rules, webhooks, interval, nodes_interval, tuning, rate_limit, probe_timeout })
+    }
+}
+
+fn push_account(accounts: &mut Vec<WatchedAccount>, id: EntityId, label: String) {
+    match accounts.iter_mut().find(|a| a.id == id) {
+        Some(existing) if existing.label.is_empty() => existing.label = label,
+        Some(_) => {}
+        None => accounts.push(WatchedAccount { id, label }),
+    }
+}
+
+/// Validates every `[[webhooks]]` entry and that names are unique.
+pub fn webhooks(config: &LoadedConfig) -> Result<Vec<Webhook>, Error> {
+    let mut out: Vec<Webhook> = Vec::new();
+    for w in &config.file.webhooks {
+        let hook = w.validate().map_err(|e| config.error_at(&[], "webhooks", format!("webhook '{}': {e}", w.name)))?;
+        if out.iter().any(|o| o.name == hook.name) {
+            return Err(config.error_at(&[], "webhooks", format!("webhook name '{}' is used twice", hook.name)));
+        }
+        out.push(hook);
+    }
+    Ok(out)
+}
+
+/// Validates every `[[rules]]` entry and that names are unique.
+pub fn rules(config: &LoadedConfig, webhooks: &[String]) -> Result<Vec<Rule>, Error> {
+    let mut out: Vec<Rule> = Vec::new();
+    for r in &config.file.rules {
+        let rule = r.validate(webhooks).map_err(|e| config.error_at(&[], "rules", e))?;
+        if out.iter().any(|o| o.name == rule.name) {
+            return Err(config.error_at(&[], "rules", format!("rule name '{}' is used twice", rule.name)));
+        }
+        out.push(rule);
+    }
+    Ok(out)
+}
