@@ -61,7 +61,16 @@ pub struct ConfigFile {
     #[serde(default)]
     pub webhooks: Vec<crate::webhook::WebhookConfig>,
     pub collect: Option<CollectSection>,
+    pub store: Option<StoreSection>,
     pub serve: Option<toml::Value>,
+}
+
+/// `[store]`: the metric store.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreSection {
+    /// How long samples are kept (default "7d").
+    pub retention: Option<String>,
 }
 
 /// An `[[accounts]]` entry.

@@ -135,7 +135,8 @@ impl AccountsCollector {
         }
     }
 
-    fn samples(&self, now: Timestamp, counts: &HashMap<String, u64>) -> Vec<Sample> {
+    /// Samples of every account; `counts` is `None` until transactions are being counted.
+    fn samples(&self, now: Timestamp, counts: Option<&HashMap<String, u64>>) -> Vec<Sample> {
         let mut out = Vec::with_capacity(self.accounts.len() * 2);
         for a in &self.accounts {
             let id = a.id.to_string();
@@ -148,7 +149,7 @@ impl AccountsCollector {
                     out.push(Sample::new("account_token_balance", &[("account", &id), ("token", token)], whole, now));
                 }
             }
-            if self.started {
+            if let Some(counts) = counts {
                 let n = counts.get(&id).copied().unwrap_or(0);
                 out.push(Sample::new("account_transactions", &labels, n as f64, now));
             }
@@ -164,8 +165,10 @@ impl Collector for AccountsCollector {
 
     async fn cycle(&mut self, now: Timestamp) -> Cycle {
         let mut errors = Vec::new();
-        if !self.started {
-            // Start counting from the mirror's newest transaction (its clock, not ours), then read every balance.
+        let counting = self.cursors.iter().all(Option::is_some);
+        let counts = if counting { self.new_transactions(&mut errors).await } else { HashMap::new() };
+        if !counting {
+            // Count from the mirror's newest transaction (its clock, not ours); until that is known, nothing.
             match self.client.latest_transaction().await {
                 Ok(latest) => {
                     let start = latest.and_then(|t| t.consensus_timestamp.parse().ok()).unwrap_or(now);
@@ -173,13 +176,20 @@ impl Collector for AccountsCollector {
                 }
                 Err(e) => errors.push(format!("newest transaction: {e}")),
             }
-            let all = self.accounts.iter().map(|a| a.id.to_string()).collect();
-            self.refresh(all, &mut errors).await;
-            let samples = self.samples(now, &HashMap::new());
-            self.started = self.cursors.iter().all(Option::is_some);
-            return Cycle { samples, errors };
         }
-        let counts = self.new_transactions(&mut errors).await;
+        let due =
+            if self.started { self.due(&counts) } else { self.accounts.iter().map(|a| a.id.to_string()).collect() };
+        self.started = true;
+        self.refresh(due, &mut errors).await;
+        let samples = self.samples(now, counting.then_some(&counts));
+        Cycle { samples, errors }
+    }
+}
+
+impl AccountsCollector {
+    /// Accounts to re-read this cycle: those with new transactions, this cycle's slice of the slow full
+    /// refresh, and any whose balance has never been read.
+    fn due(&mut self, counts: &HashMap<String, u64>) -> Vec<String> {
         let mut due: Vec<String> = counts.keys().cloned().collect();
         let slice = self.accounts.len().div_ceil(self.tuning.refresh_cycles.max(1));
         for _ in 0..slice.min(self.accounts.len()) {
@@ -189,7 +199,6 @@ impl Collector for AccountsCollector {
                 due.push(id);
             }
         }
-        // Accounts whose first read failed are retried every cycle.
         let unread: Vec<String> = self
             .accounts
             .iter()
@@ -197,8 +206,7 @@ impl Collector for AccountsCollector {
             .filter(|id| !self.known.contains_key(id) && !due.contains(id))
             .collect();
         due.extend(unread);
-        self.refresh(due, &mut errors).await;
-        Cycle { samples: self.samples(now, &counts), errors }
+        due
     }
 }
 

@@ -82,8 +82,14 @@ impl Monitor {
 
         let manager = AlertManager::new(plan.rules.clone());
         let webhook_names: Vec<String> = plan.webhooks.iter().map(|w| w.name.clone()).collect();
-        let pipeline =
-            tokio::spawn(evaluate(batch_rx, store, manager, dispatcher.clone(), webhook_names, events.clone()));
+        let sink = Sink {
+            store,
+            retention: plan.retention,
+            dispatcher: dispatcher.clone(),
+            webhooks: webhook_names,
+            events: events.clone(),
+        };
+        let pipeline = tokio::spawn(evaluate(batch_rx, manager, sink));
         let mut delivered = dispatcher.subscribe();
         let forward = tokio::spawn(async move {
             while let Ok(e) = delivered.recv().await {
@@ -123,17 +129,30 @@ impl Monitor {
     }
 }
 
-/// The one task that writes the store and evaluates rules, batch by batch, in arrival order.
-async fn evaluate(
-    mut batches: mpsc::Receiver<Batch>,
+/// Where evaluated batches go.
+struct Sink {
     store: Arc<dyn MetricStore>,
-    mut manager: AlertManager,
+    retention: Duration,
     dispatcher: Dispatcher,
     webhooks: Vec<String>,
     events: mpsc::UnboundedSender<Event>,
-) {
+}
+
+/// How often samples past the retention are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// The one task that writes the store and evaluates rules, batch by batch, in arrival order.
+async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: AlertManager, sink: Sink) {
+    let Sink { store, retention, dispatcher, webhooks, events } = sink;
     let mut outgoing: Vec<Outgoing> = Vec::new();
+    let mut pruned_at: Option<std::time::Instant> = None;
     while let Some(batch) = batches.recv().await {
+        if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(std::time::Instant::now());
+            if let Err(e) = store.delete_older_than(Timestamp::now().minus(retention)) {
+                tracing::error!(error = %format!("{e:#}"), "cannot prune the metric store");
+            }
+        }
         if let Err(e) = store.insert(&batch.samples) {
             tracing::error!(error = %format!("{e:#}"), "cannot store samples");
             let _ = events.send(collector_error("store", format!("{e:#}")));

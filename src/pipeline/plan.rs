@@ -23,6 +23,8 @@ pub struct Plan {
     pub tuning: AccountsTuning,
     pub rate_limit: f64,
     pub probe_timeout: Duration,
+    /// Samples older than this are deleted from the store.
+    pub retention: Duration,
 }
 
 impl Plan {
@@ -98,9 +100,13 @@ impl Plan {
                 format!("{batch_size} is out of range: expected 1 to 100"),
             ));
         }
+        let retention = match file.store.as_ref().and_then(|s| s.retention.as_ref()) {
+            Some(r) => parse_duration(r, "retention").map_err(|e| config.error_at(&["store"], "retention", e))?,
+            None => crate::store::DEFAULT_RETENTION,
+        };
         let refresh_cycles = (refresh.as_secs_f64() / interval.as_secs_f64()).ceil().max(1.0) as usize;
         let tuning = AccountsTuning { batch_size, refresh_cycles, ..AccountsTuning::default() };
-        Ok(Plan { accounts, rules, webhooks, interval, nodes_interval, tuning, rate_limit, probe_timeout })
+        Ok(Plan { accounts, rules, webhooks, interval, nodes_interval, tuning, rate_limit, probe_timeout, retention })
     }
 }
 

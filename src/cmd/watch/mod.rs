@@ -61,24 +61,28 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     let parts =
         Parts { plan: plan.clone(), client: ctx.mirror()?.clone(), network, store, dispatcher, once: args.once };
     let (monitor, events) = Monitor::start(parts);
-    let printer = if live {
+    let mut printer = if live {
         tokio::spawn(view::run(events, header, plan, ctx.out.clone()))
     } else {
         tokio::spawn(json_lines(events))
     };
 
+    let mut printer_done = false;
     let grace = if args.once {
         ONCE_GRACE
     } else {
+        // Stop on a signal, or when the reader of our output went away (`hmon watch | head`).
         tokio::select! {
             _ = stop_signal() => {}
-            _ = wait_quietly(&printer) => {}
+            _ = &mut printer => printer_done = true,
         }
         monitor.stop();
         STOP_GRACE
     };
     let report = monitor.finish(grace, args.once).await;
-    let _ = printer.await;
+    if !printer_done {
+        let _ = printer.await;
+    }
     if report.left_pending > 0 {
         let place = if args.store.is_some() { "kept in the outbox for the next run" } else { "lost (no --store)" };
         ctx.out.warn(&format!("{} notifications were not delivered in time: {place}", report.left_pending));
@@ -94,13 +98,6 @@ async fn json_lines(mut events: mpsc::UnboundedReceiver<Event>) {
         if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
             return;
         }
-    }
-}
-
-/// Resolves when the printer task has ended (its reader closed the pipe); never otherwise.
-async fn wait_quietly(printer: &tokio::task::JoinHandle<()>) {
-    while !printer.is_finished() {
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

@@ -69,7 +69,8 @@ impl State {
                 }
             }
             Event::CollectorError { collector, message, timestamp } => {
-                self.errors.push_front(format!("{timestamp} {collector}: {message}"));
+                let time = timestamp.get(11..19).unwrap_or(&timestamp);
+                self.errors.push_front(format!("{time} {collector}: {message}"));
                 self.errors.truncate(5);
             }
             Event::Delivery(_) => {}
@@ -88,7 +89,8 @@ impl State {
 }
 
 fn render(state: &State, header: &str, plan: &Plan, out: &Output) -> String {
-    let mut s = format!("hmon watch · {header} · {} · Ctrl-C stops\n\n", Timestamp::now().to_rfc3339());
+    let now = Timestamp { nanos: 0, ..Timestamp::now() };
+    let mut s = format!("hmon watch · {header} · {} · Ctrl-C stops\n\n", now.to_rfc3339());
     if !plan.accounts.is_empty() {
         let rows: Vec<Vec<Cell>> = plan
             .accounts
@@ -130,7 +132,8 @@ fn render(state: &State, header: &str, plan: &Plan, out: &Output) -> String {
     }
     s.push_str(&format!("\nFiring alerts: {}\n", state.firing.len()));
     for n in state.firing.values() {
-        s.push_str(&format!("  [{}] {} since {}: {}\n", n.severity.as_str(), n.rule, n.starts_at, n.summary));
+        let since = n.starts_at.get(..19).unwrap_or(&n.starts_at);
+        s.push_str(&format!("  [{}] {} since {since}: {}\n", n.severity.as_str(), n.rule, n.summary));
     }
     if !state.errors.is_empty() {
         s.push_str("\nRecent errors:\n");
