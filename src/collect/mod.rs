@@ -59,7 +59,7 @@ pub async fn run<C: Collector>(
         cycle.samples.push(Sample::new("collector_duration_seconds", &labels, started.elapsed().as_secs_f64(), now));
         cycle.samples.push(Sample::new("collector_errors", &labels, errors_total as f64, now));
         for e in &cycle.errors {
-            tracing::warn!(collector = name, error = %e, "collection failed");
+            tracing::info!(collector = name, error = %e, "collection failed");
         }
         if tx.send(Batch { collector: name, samples: cycle.samples, errors: cycle.errors }).await.is_err() || once {
             return;

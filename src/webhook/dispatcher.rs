@@ -326,7 +326,7 @@ impl Shared {
                     None => self.retry.backoff(attempt, fastrand::f64()),
                 };
                 self.count(key.0, |s| (s.failed_attempts, s.retries) = (s.failed_attempts + 1, s.retries + 1));
-                tracing::warn!(webhook = %name, id = %job.id, attempt, wait = ?wait, reason = %reason,
+                tracing::info!(webhook = %name, id = %job.id, attempt, wait = ?wait, reason = %reason,
                     "webhook delivery failed; will retry");
                 self.emit(DeliveryEvent::Retrying { webhook: name.clone(), id: job.id.clone(), attempt, wait, reason });
                 self.retry_later(key, job, wait);
@@ -346,7 +346,7 @@ impl Shared {
                 (s.failed_attempts + 1, s.dropped + 1, s.pending.saturating_sub(1))
         });
         let webhook = self.targets[key.0].hook.name.clone();
-        tracing::error!(webhook = %webhook, id = %job.id, attempts = job.attempts, reason = %reason,
+        tracing::warn!(webhook = %webhook, id = %job.id, attempts = job.attempts, reason = %reason,
             "webhook notification dropped");
         self.emit(DeliveryEvent::Dropped { webhook, id: job.id, attempts: job.attempts, reason });
         self.release(&key);

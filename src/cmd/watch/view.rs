@@ -12,7 +12,7 @@ use crate::metrics::{Sample, SeriesKey};
 use crate::output::{Cell, Output, Tone};
 use crate::pipeline::{Event, Plan};
 use crate::timestamp::Timestamp;
-use crate::webhook::{AlertStatus, Notification};
+use crate::webhook::{AlertStatus, DeliveryEvent, Notification};
 
 #[derive(Default)]
 struct State {
@@ -71,6 +71,11 @@ impl State {
             Event::CollectorError { collector, message, timestamp } => {
                 let time = timestamp.get(11..19).unwrap_or(&timestamp);
                 self.errors.push_front(format!("{time} {collector}: {message}"));
+                self.errors.truncate(5);
+            }
+            Event::Delivery(DeliveryEvent::Dropped { webhook, reason, .. }) => {
+                let time = Timestamp::now().to_rfc3339();
+                self.errors.push_front(format!("{} webhook {webhook}: {reason}", time.get(11..19).unwrap_or(&time)));
                 self.errors.truncate(5);
             }
             Event::Delivery(_) => {}
