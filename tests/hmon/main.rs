@@ -9,6 +9,7 @@ mod receiver;
 mod alert;
 mod bad_input;
 mod balance;
+mod collect;
 mod config;
 mod delivery;
 mod generated;
