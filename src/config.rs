@@ -92,7 +92,7 @@ pub struct CollectSection {
     pub nodes_interval: Option<String>,
     /// Every watched balance is re-read at least this often even without transactions (default "5m").
     pub balance_refresh: Option<String>,
-    /// Mirror requests a second at most (default 10).
+    /// Mirror requests a second at most (default 20).
     pub rate_limit: Option<f64>,
     /// Accounts per `/transactions` request (default 50, at most 100).
     pub batch_size: Option<usize>,

@@ -84,7 +84,7 @@ impl Plan {
             duration(&collect.nodes_interval, "nodes_interval", Duration::from_secs(60))?.max(MIN_INTERVAL);
         let refresh = duration(&collect.balance_refresh, "balance_refresh", Duration::from_secs(300))?;
         let probe_timeout = duration(&collect.probe_timeout, "probe_timeout", Duration::from_secs(3))?;
-        let rate_limit = collect.rate_limit.unwrap_or(10.0);
+        let rate_limit = collect.rate_limit.unwrap_or(20.0);
         if !(0.1..=1000.0).contains(&rate_limit) {
             return Err(config.error_at(
                 &["collect"],

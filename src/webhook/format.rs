@@ -163,20 +163,7 @@ mod tests {
     use super::*;
 
     fn firing() -> Notification {
-        Notification {
-            id: "n-42".into(),
-            status: AlertStatus::Firing,
-            rule: "low-balance".into(),
-            severity: Severity::Critical,
-            metric: "account_balance_hbar".into(),
-            labels: [("account".to_string(), "0.0.1001".to_string())].into(),
-            value: 5.0,
-            threshold: Some(10.0),
-            starts_at: "2026-01-02T03:04:05Z".into(),
-            ends_at: None,
-            summary: "Treasury <main> & fees is low".into(),
-            test: false,
-        }
+        crate::webhook::notification::example("n-42", "Treasury <main> & fees is low")
     }
 
     fn resolved() -> Notification {

@@ -85,26 +85,32 @@ impl Notification {
     }
 }
 
+/// A firing `low-balance` notification for 0.0.1001 at 5 (threshold 10), for tests.
+#[cfg(test)]
+pub(crate) fn example(id: &str, summary: &str) -> Notification {
+    Notification {
+        id: id.into(),
+        status: AlertStatus::Firing,
+        rule: "low-balance".into(),
+        severity: Severity::Critical,
+        metric: "account_balance_hbar".into(),
+        labels: [("account".to_string(), "0.0.1001".to_string())].into(),
+        value: 5.0,
+        threshold: Some(10.0),
+        starts_at: "2026-01-02T03:04:05Z".into(),
+        ends_at: None,
+        summary: summary.into(),
+        test: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn serializes_with_the_documented_keys_and_omits_test_when_false() {
-        let n = Notification {
-            id: "n-1".into(),
-            status: AlertStatus::Firing,
-            rule: "low-balance".into(),
-            severity: Severity::Critical,
-            metric: "account_balance_hbar".into(),
-            labels: [("account".to_string(), "0.0.1001".to_string())].into(),
-            value: 5.0,
-            threshold: Some(10.0),
-            starts_at: "2026-01-02T03:04:05Z".into(),
-            ends_at: None,
-            summary: "balance low".into(),
-            test: false,
-        };
+        let n = example("n-1", "balance low");
         let json = serde_json::to_value(&n).unwrap();
         assert_eq!(
             json,
