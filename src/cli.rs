@@ -27,35 +27,35 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config
     /// [default: the config's `network`, else testnet]
-    #[arg(long, global = true, env = "HMON_NETWORK", value_name = "NAME")]
+    #[arg(long, global = true, help_heading = "Global options", env = "HMON_NETWORK", value_name = "NAME")]
     pub network: Option<String>,
 
     /// Mirror node base URL, overriding the network's (e.g. http://127.0.0.1:5551)
-    #[arg(long, global = true, env = "HMON_MIRROR_URL", value_name = "URL")]
+    #[arg(long, global = true, help_heading = "Global options", env = "HMON_MIRROR_URL", value_name = "URL")]
     pub mirror_url: Option<String>,
 
     /// Config file [default: <config dir>/hmon/config.toml]
-    #[arg(long, global = true, env = "HMON_CONFIG", value_name = "PATH")]
+    #[arg(long, global = true, help_heading = "Global options", env = "HMON_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Print JSON on stdout (and nothing else there)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
     /// When to use colour; NO_COLOR in the environment also turns it off
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Print no warnings or progress on stderr, errors only
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, help_heading = "Global options", conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Log requests and retries on stderr (-vv for more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count)]
     pub verbose: u8,
 
     /// Time limit for each network request, e.g. 500ms, 10s [default: the config's `timeout`, else 10s]
-    #[arg(long, global = true, env = "HMON_TIMEOUT", value_name = "DURATION")]
+    #[arg(long, global = true, help_heading = "Global options", env = "HMON_TIMEOUT", value_name = "DURATION")]
     pub timeout: Option<String>,
 }
 
