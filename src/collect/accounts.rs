@@ -92,13 +92,13 @@ impl AccountsCollector {
             };
             match self.client.transactions(&query, 10_000, |_| {}).await {
                 Ok(txs) => {
-                    let wanted: HashSet<&String> = ids.iter().collect();
+                    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
                     for tx in &txs {
                         let payer = tx.transaction_id.split('-').next().unwrap_or("");
                         let mut involved: HashSet<&str> = tx.transfers.iter().map(|t| t.account.as_str()).collect();
                         involved.extend(tx.token_transfers.iter().map(|t| t.account.as_str()));
                         involved.insert(payer);
-                        for account in involved.into_iter().filter(|a| wanted.contains(&a.to_string())) {
+                        for account in involved.into_iter().filter(|a| wanted.contains(a)) {
                             *counts.entry(account.to_string()).or_insert(0) += 1;
                         }
                         if let Ok(t) = tx.consensus_timestamp.parse::<Timestamp>() {

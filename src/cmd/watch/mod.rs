@@ -62,7 +62,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
         Parts { plan: plan.clone(), client: ctx.mirror()?.clone(), network, store, dispatcher, once: args.once };
     let (monitor, events) = Monitor::start(parts);
     let mut printer = if live {
-        tokio::spawn(view::run(events, header, plan, ctx.out.clone()))
+        tokio::spawn(view::run(events, header, plan, ctx.out.clone(), args.once))
     } else {
         tokio::spawn(json_lines(events))
     };

@@ -21,25 +21,28 @@ struct State {
     errors: VecDeque<String>,
 }
 
-pub async fn run(mut events: mpsc::UnboundedReceiver<Event>, header: String, plan: Plan, out: Output) {
+/// Shows the live view until the events end. With `once`, nothing is drawn until then and the final state is
+/// printed in the normal screen, so it stays visible.
+pub async fn run(mut events: mpsc::UnboundedReceiver<Event>, header: String, plan: Plan, out: Output, once: bool) {
     let mut state = State::default();
-    let spinner = out.spinner("waiting for the first data");
-    let mut first = true;
+    let spinner = out.spinner(if once { "collecting once" } else { "waiting for the first data" });
     let mut dirty = false;
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut stdout = std::io::stdout();
-    let _ = write!(stdout, "\x1b[?1049h\x1b[?25l");
+    let mut screen_open = false;
     loop {
         tokio::select! {
             event = events.recv() => match event {
                 Some(e) => { state.apply(e); dirty = true; }
                 None => break,
             },
-            _ = tick.tick() => {
+            _ = tick.tick(), if !once => {
                 if dirty && !state.latest.is_empty() {
-                    if first {
+                    let header = format!("{header} · Ctrl-C stops");
+                    if !screen_open {
                         spinner.finish_and_clear();
-                        first = false;
+                        let _ = write!(stdout, "\x1b[?1049h\x1b[?25l");
+                        screen_open = true;
                     }
                     let screen = render(&state, &header, &plan, &out);
                     if write!(stdout, "\x1b[H\x1b[2J{screen}").and_then(|_| stdout.flush()).is_err() {
@@ -50,7 +53,13 @@ pub async fn run(mut events: mpsc::UnboundedReceiver<Event>, header: String, pla
             }
         }
     }
-    let _ = write!(stdout, "\x1b[?25h\x1b[?1049l");
+    spinner.finish_and_clear();
+    if screen_open {
+        let _ = write!(stdout, "\x1b[?25h\x1b[?1049l");
+    }
+    if once {
+        let _ = write!(stdout, "{}", render(&state, &header, &plan, &out));
+    }
     let _ = stdout.flush();
 }
 
@@ -95,7 +104,7 @@ impl State {
 
 fn render(state: &State, header: &str, plan: &Plan, out: &Output) -> String {
     let now = Timestamp { nanos: 0, ..Timestamp::now() };
-    let mut s = format!("hmon watch · {header} · {} · Ctrl-C stops\n\n", now.to_rfc3339());
+    let mut s = format!("hmon watch · {header} · {}\n\n", now.to_rfc3339());
     if !plan.accounts.is_empty() {
         let rows: Vec<Vec<Cell>> = plan
             .accounts
