@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::{json_of, run, Env};
+use crate::{fixture, json_of, run, Env};
 
 #[test]
 fn json_has_exact_amounts_tokens_and_the_mirror_timestamp() {
@@ -69,25 +69,8 @@ fn a_pipe_gets_tab_separated_rows() {
 #[test]
 fn the_real_fixture_account_body_parses_end_to_end() {
     let env = Env::start();
-    let fixture: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/mirror/accounts__id__no-params.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let body = fixture.get("tests").map_or(&fixture, |t| &t[0])["responseJson"].clone();
-    env.mirror.set_static("/api/v1/accounts/0.0.8", 200, body);
-    let tokens: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/mirror/accounts__id__tokens__no-params.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    env.mirror.set_static("/api/v1/accounts/0.0.8/tokens", 200, tokens["responseJson"].clone());
+    env.mirror.set_static("/api/v1/accounts/0.0.8", 200, fixture("accounts__id__no-params.json", 0));
+    env.mirror.set_static("/api/v1/accounts/0.0.8/tokens", 200, fixture("accounts__id__tokens__no-params.json", 0));
     let out = json_of(env.hmon().args(["balance", "0.0.8", "--json"]));
     assert_eq!(out[0]["tinybars"], 80);
     assert_eq!(out[0]["timestamp"], "0.000002344");

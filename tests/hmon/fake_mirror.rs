@@ -5,7 +5,6 @@
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
@@ -82,35 +81,21 @@ struct State {
 pub struct FakeMirror {
     pub url: String,
     state: Arc<Mutex<State>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: crate::Served,
 }
 
 impl FakeMirror {
     /// Starts an empty mirror with supply, exchange rate and blocks already set.
     pub fn start() -> FakeMirror {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let addr: SocketAddr = listener.local_addr().expect("local addr");
         let state = Arc::new(Mutex::new(State::default()));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let shared = state.clone();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
-                    let state = shared.clone();
-                    async move { handle(state, uri, headers).await }
-                });
-                let server = axum::serve(listener, app);
-                tokio::select! {
-                    _ = server => {}
-                    _ = rx => {}
-                }
-            });
+        let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
+            let state = shared.clone();
+            async move { handle(state, uri, headers).await }
         });
-        let m = FakeMirror { url: format!("http://{addr}"), state, shutdown: Some(tx), thread: Some(thread) };
+        let server = crate::serve(listener, app);
+        let m = FakeMirror { url: format!("http://{}", server.addr), state, _server: server };
         m.set_static("/api/v1/network/supply", 200, json!({
             "released_supply": "4998522227589315800", "timestamp": "1700000000.000000001", "total_supply": "5000000000000000000"
         }));
@@ -252,17 +237,6 @@ impl FakeMirror {
     /// Requests whose path starts with `prefix`.
     pub fn count(&self, prefix: &str) -> usize {
         self.requests().iter().filter(|r| r.path.starts_with(prefix)).count()
-    }
-}
-
-impl Drop for FakeMirror {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

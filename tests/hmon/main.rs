@@ -75,6 +75,49 @@ impl Env {
     }
 }
 
+/// An axum app served on its own thread and runtime (tests are synchronous); stopped and joined on drop.
+pub struct Served {
+    pub addr: std::net::SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Serves `app` on `listener` (already bound, so its address is usable at once).
+pub fn serve(listener: std::net::TcpListener, app: axum::Router) -> Served {
+    listener.set_nonblocking(true).expect("nonblocking");
+    let addr = listener.local_addr().expect("local addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            tokio::select! {
+                _ = axum::serve(listener, app) => {}
+                _ = rx => {}
+            }
+        });
+    });
+    Served { addr, shutdown: Some(tx), thread: Some(thread) }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The first response body of a Mirror Node fixture (`tests/fixtures/mirror/<name>`), or of test number `index`.
+pub fn fixture(name: &str, index: usize) -> Value {
+    let path = format!("{}/tests/fixtures/mirror/{name}", env!("CARGO_MANIFEST_DIR"));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("fixture JSON");
+    doc.get("tests").map_or(&doc, |t| &t[index])["responseJson"].clone()
+}
+
 /// Runs the command, expects success, and parses stdout as one JSON document.
 pub fn json_of(cmd: &mut Command) -> Value {
     let out = cmd.output().expect("run hmon");

@@ -35,48 +35,30 @@ struct Inner {
 pub struct Receiver {
     pub url: String,
     state: Arc<(Mutex<Inner>, Condvar)>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: crate::Served,
 }
 
 impl Receiver {
     /// Starts a receiver that answers `script` in order, then 200 to everything.
     pub fn start(script: &[Answer]) -> Receiver {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).expect("nonblocking");
-        Self::serve(listener, script)
+        Self::serve(std::net::TcpListener::bind("127.0.0.1:0").expect("bind"), script)
     }
 
     /// Starts on a given address (to come back where a killed run left its outbox pointing).
     pub fn start_at(addr: std::net::SocketAddr, script: &[Answer]) -> Receiver {
-        let listener = std::net::TcpListener::bind(addr).expect("bind again");
-        listener.set_nonblocking(true).expect("nonblocking");
-        Self::serve(listener, script)
+        Self::serve(std::net::TcpListener::bind(addr).expect("bind again"), script)
     }
 
     fn serve(listener: std::net::TcpListener, script: &[Answer]) -> Receiver {
-        let addr = listener.local_addr().expect("addr");
-        let state = Arc::new((
-            Mutex::new(Inner { script: script.iter().copied().collect(), received: Vec::new() }),
-            Condvar::new(),
-        ));
+        let inner = Inner { script: script.iter().copied().collect(), received: Vec::new() };
+        let state = Arc::new((Mutex::new(inner), Condvar::new()));
         let shared = state.clone();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
-                    let state = shared.clone();
-                    async move { answer(state, headers, body).await }
-                });
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = rx => {}
-                }
-            });
+        let app = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
+            let state = shared.clone();
+            async move { answer(state, headers, body).await }
         });
-        Receiver { url: format!("http://{addr}/hook"), state, shutdown: Some(tx), thread: Some(thread) }
+        let server = crate::serve(listener, app);
+        Receiver { url: format!("http://{}/hook", server.addr), state, _server: server }
     }
 
     /// Waits (on a condition variable, not a sleep) until `n` requests have arrived; panics after `limit`.
@@ -90,17 +72,6 @@ impl Receiver {
 
     pub fn received(&self) -> Vec<Received> {
         self.state.0.lock().expect("lock").received.clone()
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

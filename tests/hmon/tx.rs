@@ -1,5 +1,5 @@
 use crate::fake_mirror::Tx;
-use crate::{json_of, run, Env};
+use crate::{fixture, json_of, run, Env};
 
 #[test]
 fn every_id_form_finds_the_transaction() {
@@ -19,16 +19,8 @@ fn every_id_form_finds_the_transaction() {
 #[test]
 fn a_hash_is_sent_as_hex_and_children_are_listed() {
     let env = Env::start();
-    let fixture: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/mirror/transactions__id__no-params.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
     let hex = "ae8bebf1c9fa0f309356e48057f6047af7cde63037d0509d16ddc3b20e085158bfdf14d15345c1b18b199b72fed4ac6f";
-    let body = fixture["tests"][1]["responseJson"].clone();
+    let body = fixture("transactions__id__no-params.json", 1);
     let expected = body["transactions"].as_array().unwrap().len();
     env.mirror.set_static(&format!("/api/v1/transactions/{hex}"), 200, body);
     let out =
