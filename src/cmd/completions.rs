@@ -53,11 +53,55 @@ pub fn generate(args: GenerateArgs) -> anyhow::Result<()> {
     write_man(&cmd, &man, "hmon")
 }
 
+/// Sections of `hmon.1` that clap does not know: exit status and environment.
+const MAN_EXTRA: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Success.
+.TP
+\fB1\fR
+A remote or network failure that persisted after the retries (timeout, connection refused, HTTP 5xx or 429).
+.TP
+\fB2\fR
+A usage error or invalid input: a bad account id, checksum, duration or flag, or a request the mirror rejected.
+.TP
+\fB3\fR
+A config error: an unreadable or invalid config file, or invalid or mismatched operator credentials.
+.TP
+\fB4\fR
+Not found: an unknown account, transaction or rule.
+.SH ENVIRONMENT
+.TP
+\fBHMON_NETWORK\fR, \fBHMON_MIRROR_URL\fR, \fBHMON_CONFIG\fR, \fBHMON_TIMEOUT\fR
+Defaults for \fB--network\fR, \fB--mirror-url\fR, \fB--config\fR and \fB--timeout\fR.
+.TP
+\fBOPERATOR_ID\fR, \fBOPERATOR_KEY\fR
+Operator credentials, used where the config file has none.
+.TP
+\fBNO_COLOR\fR
+Turns colour off.
+.TP
+\fBHMON_LOG\fR
+A log filter for \fB-v\fR (e.g. \fBhmon=debug\fR).
+"#;
+
 /// `hmon.1`, then `hmon-<sub>.1` for every visible subcommand, recursively.
 fn write_man(cmd: &clap::Command, dir: &Path, name: &str) -> anyhow::Result<()> {
     let mut buf = Vec::new();
     let page = cmd.clone().name(name.to_string());
-    clap_mangen::Man::new(page).render(&mut buf)?;
+    let man = clap_mangen::Man::new(page);
+    if name == "hmon" {
+        man.render_title(&mut buf)?;
+        man.render_name_section(&mut buf)?;
+        man.render_synopsis_section(&mut buf)?;
+        man.render_description_section(&mut buf)?;
+        man.render_options_section(&mut buf)?;
+        man.render_subcommands_section(&mut buf)?;
+        buf.extend_from_slice(MAN_EXTRA.as_bytes());
+        man.render_version_section(&mut buf)?;
+    } else {
+        man.render(&mut buf)?;
+    }
     write(&dir.join(format!("{name}.1")), &buf)?;
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
         write_man(sub, dir, &format!("{name}-{}", sub.get_name()))?;
