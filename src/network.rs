@@ -32,7 +32,7 @@ impl Network {
 /// Parses a ledger id written as hex (`"00"`, `"0x01"`).
 pub fn parse_ledger_id(s: &str) -> Option<Vec<u8>> {
     let hex = s.strip_prefix("0x").unwrap_or(s);
-    if hex.is_empty() || hex.len() % 2 != 0 {
+    if hex.is_empty() || !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()).collect()

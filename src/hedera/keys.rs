@@ -53,7 +53,7 @@ impl OperatorKey {
                 return Err(Error::config(format!("invalid operator key_type '{other}': expected ed25519 or ecdsa")))
             }
         };
-        if !text.bytes().all(|b| b.is_ascii_hexdigit()) || text.len() % 2 != 0 {
+        if !text.bytes().all(|b| b.is_ascii_hexdigit()) || !text.len().is_multiple_of(2) {
             return Err(Error::config(
                 "the operator private key is not hex: expected a DER-encoded key (302e...) or 32 raw bytes in hex",
             ));
