@@ -196,19 +196,25 @@ fn parse_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
     Error::config(format!("invalid config file {}:{line}:{column}:{key} {message}", path.display()))
 }
 
+/// The dotted table name of a `[table]` or `[[array]]` header line, quotes removed; `None` for other lines.
+fn table_header(line: &str) -> Option<String> {
+    let inner = line.trim().strip_prefix('[')?.trim_start_matches('[').split(']').next()?;
+    Some(inner.replace('"', "").split('.').map(str::trim).collect::<Vec<_>>().join("."))
+}
+
 /// The dotted key defined on a 1-based line: the nearest `[table]` header above it plus the key left of `=`.
 fn key_at_line(source: &str, line: usize) -> Option<String> {
     let mut table = String::new();
     for (i, text) in source.lines().enumerate() {
-        let t = text.trim();
-        if let Some(header) = t.strip_prefix('[') {
-            table = header.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_string();
+        if let Some(header) = table_header(text) {
+            table = header;
             if i + 1 == line {
                 return Some(table);
             }
             continue;
         }
         if i + 1 == line {
+            let t = text.trim();
             let key = t.split('=').next()?.trim().trim_matches('"');
             if key.is_empty() || !t.contains('=') {
                 return (!table.is_empty()).then_some(table);
@@ -224,13 +230,11 @@ fn locate(source: &str, table: &[&str], key: &str) -> Option<usize> {
     let want = table.join(".");
     let mut current = String::new();
     for (i, text) in source.lines().enumerate() {
-        let t = text.trim();
-        if t.starts_with('[') {
-            let header = t.trim_matches(|c| c == '[' || c == ']').replace('"', "");
-            current = header.split('.').map(str::trim).collect::<Vec<_>>().join(".");
+        if let Some(header) = table_header(text) {
+            current = header;
             continue;
         }
-        let Some((k, _)) = t.split_once('=') else { continue };
+        let Some((k, _)) = text.trim().split_once('=') else { continue };
         if current == want && k.trim().trim_matches('"') == key {
             return Some(i + 1);
         }
@@ -313,6 +317,9 @@ mod tests {
         let cfg = load_str("# hi\n[networks.\"my net\"]\nmirror_url = \"x\"\n").unwrap();
         let err = cfg.error_at(&["networks", "my net"], "mirror_url", "bad url").to_string();
         assert!(err.ends_with("config.toml:3: key 'networks.my net.mirror_url': bad url"), "{err}");
+        // A parse error in the same table names the key the same way.
+        let err = load_str("[networks.\"my net\"]\nmirror_url = 5\n").unwrap_err().to_string();
+        assert!(err.contains("key 'networks.my net.mirror_url'"), "{err}");
     }
 
     #[test]

@@ -23,20 +23,24 @@ pub fn hbar(tinybars: i64) -> String {
     format_units(i128::from(tinybars), 8)
 }
 
+/// Drops a decimal's trailing zeros, and its point when nothing follows: `"12.50"` is `"12.5"`, `"3.00"` is `"3"`.
+/// Integers (no point) are returned unchanged.
+pub fn trim_zeros(decimal: &str) -> &str {
+    if decimal.contains('.') {
+        decimal.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        decimal
+    }
+}
+
 /// Tinybars as a short human figure for tables: trailing zeros trimmed, e.g. `"12.345678 ℏ"`.
 pub fn hbar_short(tinybars: i64) -> String {
-    let exact = hbar(tinybars);
-    let trimmed = exact.trim_end_matches('0').trim_end_matches('.');
-    format!("{trimmed} ℏ")
+    format!("{} ℏ", trim_zeros(&hbar(tinybars)))
 }
 
 /// Token units trimmed for tables, e.g. `format_units_short(150, 2)` is `"1.5"`.
 pub fn format_units_short(amount: i128, decimals: u32) -> String {
-    let exact = format_units(amount, decimals);
-    if decimals == 0 {
-        return exact;
-    }
-    exact.trim_end_matches('0').trim_end_matches('.').to_string()
+    trim_zeros(&format_units(amount, decimals)).to_string()
 }
 
 #[cfg(test)]
@@ -62,5 +66,7 @@ mod tests {
         assert_eq!(format_units_short(1000, 3), "1");
         assert_eq!(hbar_short(1_000_000_000), "10 ℏ");
         assert_eq!(hbar_short(-1), "-0.00000001 ℏ");
+        assert_eq!(format_units_short(1500, 0), "1500", "integers keep their zeros");
+        assert_eq!(trim_zeros("100"), "100");
     }
 }

@@ -55,7 +55,6 @@ pub struct AlertManager {
     /// metric name -> (first matcher label -> rules) and rules without matchers.
     index: HashMap<String, MetricRules>,
     states: HashMap<(usize, u64), SeriesState>,
-    last_values: HashMap<(usize, u64), f64>,
 }
 
 #[derive(Debug, Default)]
@@ -74,7 +73,7 @@ impl AlertManager {
                 None => entry.unlabelled.push(i),
             }
         }
-        Self { rules, index, states: HashMap::new(), last_values: HashMap::new() }
+        Self { rules, index, states: HashMap::new() }
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -107,7 +106,6 @@ impl AlertManager {
         });
         let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), state.previous);
         state.previous = Some(sample.value);
-        self.last_values.insert((i, series), sample.value);
         let elapsed = |from: Timestamp| from.seconds_until(now);
         let (next, status) = match state.phase {
             Phase::Inactive if !active => (Phase::Inactive, None),
@@ -146,12 +144,12 @@ impl AlertManager {
         let mut active: Vec<ActiveAlert> = self
             .states
             .iter()
-            .filter_map(|((i, series), s)| match s.phase {
+            .filter_map(|((i, _), s)| match s.phase {
                 Phase::Firing { since, .. } => Some(ActiveAlert {
                     rule: self.rules[*i].name.clone(),
                     labels: s.labels.clone(),
                     since,
-                    value: self.last_values.get(&(*i, *series)).copied().unwrap_or(f64::NAN),
+                    value: s.previous.unwrap_or(f64::NAN),
                 }),
                 _ => None,
             })

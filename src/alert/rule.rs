@@ -258,8 +258,7 @@ pub fn format_value(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
-        let s = format!("{v:.8}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        crate::hbar::trim_zeros(&format!("{v:.8}")).to_string()
     }
 }
 

@@ -88,7 +88,7 @@ pub async fn run(ctx: &Context, args: NetworkArgs) -> anyhow::Result<()> {
     if ctx.out.json {
         return ctx.out.json(&summary);
     }
-    let short = |h: &str| h.trim_end_matches('0').trim_end_matches('.').to_string();
+    let short = hbar::trim_zeros;
     let pairs = vec![
         ("Network", format!("{} (mirror {})", summary.network, summary.mirror)),
         ("Mirror lag", summary.mirror_lag_seconds.map_or("no transactions".into(), |s| format!("{s:.1} s"))),

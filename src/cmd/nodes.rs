@@ -117,7 +117,7 @@ async fn ping(ctx: &Context, n: &NetworkNode, timeout: Duration) -> PingView {
 fn row(v: &NodeView) -> Vec<Cell> {
     let hbar_cell = |h: &Option<String>| -> Cell {
         match h {
-            Some(h) => format!("{} ℏ", h.trim_end_matches('0').trim_end_matches('.')).into(),
+            Some(h) => format!("{} ℏ", hbar::trim_zeros(h)).into(),
             None => Cell::tone("-", Tone::Dim),
         }
     };

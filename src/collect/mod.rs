@@ -21,12 +21,11 @@ pub struct Cycle {
     pub errors: Vec<String>,
 }
 
-/// One collector's output for one cycle, on its way to the pipeline.
+/// One collector's cycle, on its way to the pipeline.
 #[derive(Debug)]
 pub struct Batch {
     pub collector: &'static str,
-    pub samples: Vec<Sample>,
-    pub errors: Vec<String>,
+    pub cycle: Cycle,
 }
 
 /// A source of samples.
@@ -61,7 +60,7 @@ pub async fn run<C: Collector>(
         for e in &cycle.errors {
             tracing::info!(collector = name, error = %e, "collection failed");
         }
-        if tx.send(Batch { collector: name, samples: cycle.samples, errors: cycle.errors }).await.is_err() || once {
+        if tx.send(Batch { collector: name, cycle }).await.is_err() || once {
             return;
         }
         tokio::select! {

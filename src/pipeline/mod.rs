@@ -153,17 +153,17 @@ async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: AlertManager,
                 tracing::error!(error = %format!("{e:#}"), "cannot prune the metric store");
             }
         }
-        if let Err(e) = store.insert(&batch.samples) {
+        if let Err(e) = store.insert(&batch.cycle.samples) {
             tracing::error!(error = %format!("{e:#}"), "cannot store samples");
             let _ = events.send(collector_error("store", format!("{e:#}")));
         }
-        for sample in &batch.samples {
+        for sample in &batch.cycle.samples {
             manager.observe(sample, sample.timestamp, &mut outgoing);
         }
-        for message in batch.errors {
+        for message in batch.cycle.errors {
             let _ = events.send(collector_error(batch.collector, message));
         }
-        for sample in batch.samples {
+        for sample in batch.cycle.samples {
             let _ = events.send(Event::Sample(sample));
         }
         for out in outgoing.drain(..) {
