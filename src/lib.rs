@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod timestamp;
 pub mod webhook;
 
@@ -61,7 +62,7 @@ fn report(err: &anyhow::Error) -> i32 {
     if is_broken_pipe(err) {
         return Exit::Success.code();
     }
-    let _ = writeln!(std::io::stderr().lock(), "hmon: error: {err:#}");
+    let _ = writeln!(std::io::stderr().lock(), "hmon: error: {}", text::Inert(format_args!("{err:#}")));
     exit_code(err).code()
 }
 

@@ -1,14 +1,18 @@
 //! Where results go and how they look, decided once: JSON, a table on a terminal, or tab-separated rows in a pipe.
 //!
-//! Data goes to stdout, everything else (warnings, progress) to stderr. Writes return errors instead of
+//! Every cell and value shown as text is made inert first (`crate::text`): tables, rows and pairs carry text from
+//! the network. Data goes to stdout, everything else (warnings, progress) to stderr. Writes return errors instead of
 //! panicking, so a closed pipe surfaces as `BrokenPipe` and the binary exits quietly.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use comfy_table::{presets, Cell as TableCell, Color, ContentArrangement, Table};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+
+use crate::text::inert;
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -101,7 +105,7 @@ impl Output {
         if !self.stdout_tty {
             let mut s = String::new();
             for row in rows {
-                let cells: Vec<String> = row.iter().map(|c| c.text.replace(['\t', '\n'], " ")).collect();
+                let cells: Vec<Cow<str>> = row.iter().map(|c| inert(&c.text)).collect();
                 s.push_str(&cells.join("\t"));
                 s.push('\n');
             }
@@ -131,6 +135,7 @@ impl Output {
         let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
         let mut s = String::new();
         for (k, v) in pairs {
+            let v = inert(v);
             if self.stdout_tty {
                 s.push_str(&format!("{k:>width$}  {v}\n"));
             } else {
@@ -141,7 +146,7 @@ impl Output {
     }
 
     fn cell(&self, c: &Cell) -> TableCell {
-        let cell = TableCell::new(&c.text);
+        let cell = TableCell::new(inert(&c.text));
         if !self.color {
             return cell;
         }
@@ -156,7 +161,7 @@ impl Output {
     /// `hmon: warning: ...` on stderr, unless `--quiet`.
     pub fn warn(&self, message: &str) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr().lock(), "hmon: warning: {message}");
+            let _ = writeln!(std::io::stderr().lock(), "hmon: warning: {}", inert(message));
         }
     }
 
@@ -216,8 +221,8 @@ mod tests {
 
     #[test]
     fn pipes_get_tab_separated_rows_without_header() {
-        let rows = vec![vec![Cell::from("0.0.1"), Cell::from("a\tb")]];
-        assert_eq!(out(false).render_table(&["A", "B"], &rows), "0.0.1\ta b\n");
+        let rows = vec![vec![Cell::from("0.0.1"), Cell::from("a\tb\nc")]];
+        assert_eq!(out(false).render_table(&["A", "B"], &rows), "0.0.1\ta\\tb\\nc\n");
     }
 
     #[test]
@@ -226,5 +231,19 @@ mod tests {
         let text = out(true).render_table(&["Account", "Status"], &rows);
         assert!(text.contains("Account") && text.contains("0.0.1") && text.contains('┆'), "{text}");
         assert!(!text.contains('\u{1b}'), "no colour codes when colour is off");
+    }
+
+    #[test]
+    fn network_text_reaches_no_output_mode_raw() {
+        let hostile = "\x1b]0;owned\x07\x1b[2J=HYPERLINK(\"x\")";
+        let rows = vec![vec![Cell::from(hostile), Cell::tone(hostile, Tone::Bad)]];
+        for tty in [false, true] {
+            for color in [false, true] {
+                let o = Output { color, ..out(tty) };
+                let text = o.render_table(&["Memo", "Other"], &rows);
+                assert!(text.contains("\\u{1b}]0;owned\\u{7}\\u{1b}[2J=HYPERLINK"), "{text}");
+                assert!(!text.contains("\x1b]") && !text.contains('\x07') && !text.contains("\x1b[2J"), "{text:?}");
+            }
+        }
     }
 }

@@ -233,23 +233,32 @@ fn check_template(template: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Fills a summary template.
+/// Fills a summary template in one pass over the template: each placeholder is replaced once, and text that
+/// came in through a value (a label holding `{labels.label}` or `{value}`) is never read as a template again.
+/// Templates were checked by `check_template`; anything that is not a placeholder stays as written.
 pub fn render_summary(rule: &Rule, labels: &Labels, value: f64, status: &str) -> String {
-    let mut out = rule
-        .summary
-        .replace("{rule}", &rule.name)
-        .replace("{metric}", &rule.metric)
-        .replace("{value}", &format_value(value))
-        .replace("{threshold}", &rule.threshold.map(format_value).unwrap_or_default())
-        .replace("{severity}", rule.severity.as_str())
-        .replace("{status}", status)
-        .replace("{condition}", rule.condition.as_str());
-    while let Some(start) = out.find("{labels.") {
-        let Some(end) = out[start..].find('}').map(|e| e + start) else { break };
-        let key = &out[start + 8..end];
-        let value = labels.get(key).cloned().unwrap_or_default();
-        out.replace_range(start..=end, &value);
+    let mut out = String::with_capacity(rule.summary.len() + 32);
+    let mut rest = rule.summary.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else { break };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        match name {
+            "rule" => out.push_str(&rule.name),
+            "metric" => out.push_str(&rule.metric),
+            "value" => out.push_str(&format_value(value)),
+            "threshold" => out.push_str(&rule.threshold.map(format_value).unwrap_or_default()),
+            "severity" => out.push_str(rule.severity.as_str()),
+            "status" => out.push_str(status),
+            "condition" => out.push_str(rule.condition.as_str()),
+            _ => match name.strip_prefix("labels.") {
+                Some(key) => out.push_str(labels.get(key).map_or("", String::as_str)),
+                None => out.push_str(&rest[open..=close]),
+            },
+        }
+        rest = &rest[close + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -320,5 +329,19 @@ mod tests {
             [("account".to_string(), "0.0.1001".to_string()), ("label".into(), "treasury".into())].into();
         assert_eq!(render_summary(&rule, &labels, 5.5, "firing"), "treasury (0.0.1001) has 5.5 ℏ, below 10");
         assert_eq!(format_value(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn summaries_render_in_one_pass_whatever_the_labels_hold() {
+        let mut c = cfg("<", Some(10.0));
+        c.summary = Some("{labels.label}: {value} of {rule}".into());
+        let mut rule = c.validate(&[]).unwrap();
+        // Validation refuses an unclosed brace; the renderer still leaves one as it is.
+        rule.summary.push_str(" {nope");
+        let label = |v: &str| -> Labels { [("label".to_string(), v.to_string())].into() };
+        // A label that names a placeholder, even itself, is printed as it is: no loop, no second expansion.
+        assert_eq!(render_summary(&rule, &label("x{labels.label}"), 5.0, "firing"), "x{labels.label}: 5 of low {nope");
+        assert_eq!(render_summary(&rule, &label("{value}"), 5.0, "firing"), "{value}: 5 of low {nope");
+        assert_eq!(render_summary(&rule, &label("{rule} {"), 5.0, "firing"), "{rule} {: 5 of low {nope");
     }
 }
