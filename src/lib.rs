@@ -42,7 +42,7 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => return report_clap_error(e),
     };
-    init_logging(cli.global.verbose, cli.global.quiet);
+    init_logging(cli.global.verbose, cli.global.quiet, output::stderr_color(cli.global.color));
     let overrides = cli.global.overrides(&matches);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -101,7 +101,8 @@ fn install_panic_hook() {
     }));
 }
 
-fn init_logging(verbose: u8, quiet: bool) {
+/// Log lines go to stderr, coloured only where `--color` (or, on auto, a terminal without `NO_COLOR`) says so.
+fn init_logging(verbose: u8, quiet: bool, color: bool) {
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -109,6 +110,10 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, _) => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HMON_LOG").unwrap_or_else(|_| level.into());
-    let _ =
-        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .try_init();
 }

@@ -22,6 +22,22 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether a stream gets colour: `always` and `never` decide; `auto` means a terminal and no `NO_COLOR`.
+    pub fn resolve(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        }
+    }
+}
+
+/// Whether log lines on stderr are coloured.
+pub fn stderr_color(choice: ColorChoice) -> bool {
+    choice.resolve(std::io::stderr().is_terminal())
+}
+
 /// How a table cell should stand out when colour is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -65,12 +81,7 @@ impl Output {
     /// Looks at the terminals and `NO_COLOR` once.
     pub fn detect(json: bool, color: ColorChoice, quiet: bool) -> Self {
         let stdout_tty = std::io::stdout().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_tty && !no_color,
-        };
+        let color = color.resolve(stdout_tty);
         Self { json, color, stdout_tty, stderr_tty: std::io::stderr().is_terminal(), quiet }
     }
 

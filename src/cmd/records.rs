@@ -9,6 +9,7 @@ use crate::hbar;
 use crate::ids::AccountRef;
 use crate::mirror::TransactionQuery;
 use crate::output::{Cell, Tone};
+use crate::text::csv_text;
 use crate::timestamp::{parse_time_bound, Timestamp};
 
 #[derive(Debug, Args)]
@@ -211,8 +212,11 @@ fn row(v: &TransactionView) -> Vec<Cell> {
     ]
 }
 
+/// CSV with a header row. Text cells come from the network: they are made inert and neutralised against formula
+/// injection (`crate::text::csv_text`) and always quoted; number cells stay plain numbers.
 fn write_csv(views: &[TransactionView]) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut w =
+        csv::WriterBuilder::new().quote_style(csv::QuoteStyle::NonNumeric).from_writer(std::io::stdout().lock());
     w.write_record([
         "consensus_timestamp",
         "time",
@@ -225,16 +229,17 @@ fn write_csv(views: &[TransactionView]) -> anyhow::Result<()> {
         "transfers",
     ])?;
     for v in views {
+        let text = |s: &str| csv_text(s).into_owned();
         w.write_record([
-            v.consensus_timestamp.as_str(),
-            &v.time,
-            &v.transaction_id,
-            &v.kind,
-            &v.result,
-            &v.fee_tinybars.to_string(),
-            &v.net_tinybars.unwrap_or(0).to_string(),
-            &v.memo,
-            &v.transfers_text(),
+            text(&v.consensus_timestamp),
+            text(&v.time),
+            text(&v.transaction_id),
+            text(&v.kind),
+            text(&v.result),
+            v.fee_tinybars.to_string(),
+            v.net_tinybars.unwrap_or(0).to_string(),
+            text(&v.memo),
+            text(&v.transfers_text()),
         ])?;
     }
     w.flush()?;

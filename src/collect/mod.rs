@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
 use crate::metrics::Sample;
+use crate::text::Inert;
 use crate::timestamp::Timestamp;
 
 /// What one collection cycle produced. Partial results come with the errors that cut them short.
@@ -58,7 +59,7 @@ pub async fn run<C: Collector>(
         cycle.samples.push(Sample::new("collector_duration_seconds", &labels, started.elapsed().as_secs_f64(), now));
         cycle.samples.push(Sample::new("collector_errors", &labels, errors_total as f64, now));
         for e in &cycle.errors {
-            tracing::info!(collector = name, error = %e, "collection failed");
+            tracing::info!(collector = name, error = %Inert(e), "collection failed");
         }
         if tx.send(Batch { collector: name, cycle }).await.is_err() || once {
             return;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::alert::manager::{AlertManager, Outgoing};
@@ -46,6 +46,7 @@ pub struct Monitor {
     stop: watch::Sender<bool>,
     pipeline: JoinHandle<()>,
     forward: JoinHandle<()>,
+    forward_stop: oneshot::Sender<()>,
     dispatcher: Dispatcher,
 }
 
@@ -90,15 +91,10 @@ impl Monitor {
             events: events.clone(),
         };
         let pipeline = tokio::spawn(evaluate(batch_rx, manager, sink));
-        let mut delivered = dispatcher.subscribe();
-        let forward = tokio::spawn(async move {
-            while let Ok(e) = delivered.recv().await {
-                if events.send(Event::Delivery(e)).is_err() {
-                    return;
-                }
-            }
-        });
-        (Monitor { stop, pipeline, forward, dispatcher }, events_rx)
+        let delivered = dispatcher.subscribe();
+        let (forward_stop, stop_forwarding) = tokio::sync::oneshot::channel();
+        let forward = tokio::spawn(forward_deliveries(delivered, events, stop_forwarding));
+        (Monitor { stop, pipeline, forward, forward_stop, dispatcher }, events_rx)
     }
 
     /// Asks the collectors to stop after their current request.
@@ -124,8 +120,37 @@ impl Monitor {
         }
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let report = self.dispatcher.shutdown(left.max(Duration::from_millis(100))).await;
-        self.forward.abort();
+        // Every outcome of the shutdown is in the forwarder's buffer now: it passes them on, then ends.
+        let _ = self.forward_stop.send(());
+        let _ = self.forward.await;
         report
+    }
+}
+
+/// Passes delivery outcomes on to the event stream until told to stop, then passes on what is still buffered.
+async fn forward_deliveries(
+    mut delivered: broadcast::Receiver<DeliveryEvent>,
+    events: mpsc::UnboundedSender<Event>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    loop {
+        let next = tokio::select! {
+            biased;
+            e = delivered.recv() => e,
+            _ = &mut stop => break,
+        };
+        match next {
+            Ok(e) => {
+                if events.send(Event::Delivery(e)).is_err() {
+                    return;
+                }
+            }
+            Err(broadcast::error::RecvError::Lagged(_)) => {}
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
+    while let Ok(e) = delivered.try_recv() {
+        let _ = events.send(Event::Delivery(e));
     }
 }
 

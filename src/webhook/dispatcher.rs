@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 use super::outbox::KeyedQueue;
 use super::{format, http_client, DeliveryError, Endpoint, Notification, Outbox, Reply, Verdict, Webhook};
 use crate::mirror::retry::RetryPolicy;
+use crate::text::Inert;
 
 /// How the dispatcher runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,7 +302,7 @@ impl Shared {
             op(&outbox)
         };
         if let Err(e) = result {
-            tracing::error!(error = %format!("{e:#}"), "webhook outbox: cannot {what}");
+            tracing::error!(error = %Inert(format_args!("{e:#}")), "webhook outbox: cannot {what}");
         }
     }
 
@@ -326,7 +327,7 @@ impl Shared {
                     None => self.retry.backoff(attempt, fastrand::f64()),
                 };
                 self.count(key.0, |s| (s.failed_attempts, s.retries) = (s.failed_attempts + 1, s.retries + 1));
-                tracing::info!(webhook = %name, id = %job.id, attempt, wait = ?wait, reason = %reason,
+                tracing::info!(webhook = %name, id = %job.id, attempt, wait = ?wait, reason = %Inert(&reason),
                     "webhook delivery failed; will retry");
                 self.emit(DeliveryEvent::Retrying { webhook: name.clone(), id: job.id.clone(), attempt, wait, reason });
                 self.retry_later(key, job, wait);
@@ -346,7 +347,7 @@ impl Shared {
                 (s.failed_attempts + 1, s.dropped + 1, s.pending.saturating_sub(1))
         });
         let webhook = self.targets[key.0].hook.name.clone();
-        tracing::warn!(webhook = %webhook, id = %job.id, attempts = job.attempts, reason = %reason,
+        tracing::warn!(webhook = %webhook, id = %job.id, attempts = job.attempts, reason = %Inert(&reason),
             "webhook notification dropped");
         self.emit(DeliveryEvent::Dropped { webhook, id: job.id, attempts: job.attempts, reason });
         self.release(&key);

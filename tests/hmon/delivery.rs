@@ -214,22 +214,21 @@ async fn retry_after_is_honoured() {
 async fn a_hanging_receiver_does_not_hold_up_others() {
     let (hang_addr, mut hang_seen) = receiver(|_, _, _| Plan { hang: true, ..answer(200) }).await;
     let (ok_addr, _ok_seen) = receiver(|_, _, _| answer(200)).await;
-    let slow = Webhook { timeout: Duration::from_millis(300), max_attempts: 2, ..hook("stuck", hang_addr) };
+    let slow = Webhook { timeout: Duration::from_secs(1), max_attempts: 2, ..hook("stuck", hang_addr) };
     let d = Dispatcher::start(vec![slow, hook("chat", ok_addr)], Outbox::memory(), fast(2)).unwrap();
     let mut events = d.subscribe();
-    let start = Instant::now();
     d.enqueue("stuck", "k1", &note("s-1")).unwrap();
     d.enqueue("stuck", "k1", &note("s-2")).unwrap();
     next_seen(&mut hang_seen).await; // the stuck receiver holds one worker now
     d.enqueue("chat", "k1", &note("c-1")).unwrap();
-    assert!(start.elapsed() < Duration::from_millis(250), "enqueue waited");
+    // Order, not time, proves it: "chat" is delivered while "stuck" is still waiting out its first timeout (its
+    // drop needs two), so a pool that queued "chat" behind "stuck" would report the drop first.
     let (done, _) = outcome(&mut events).await;
     assert!(matches!(&done, DeliveryEvent::Delivered { webhook, .. } if webhook == "chat"), "{done:?}");
-    assert!(start.elapsed() < Duration::from_millis(300), "took {:?}", start.elapsed());
     let (done, _) = outcome(&mut events).await;
     let DeliveryEvent::Dropped { id, attempts, reason, .. } = done else { panic!("{done:?}") };
     assert_eq!((id.as_str(), attempts), ("s-1", 2));
-    assert!(reason.contains("did not answer within 300ms") && !reason.contains("tokentoken"), "{reason}");
+    assert!(reason.contains("did not answer within 1s") && !reason.contains("tokentoken"), "{reason}");
     let report = d.shutdown(Duration::from_millis(50)).await;
     assert_eq!(report.left_pending, 1, "s-2 is still in flight or queued");
 }

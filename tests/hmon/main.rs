@@ -13,6 +13,7 @@ mod collect;
 mod config;
 mod delivery;
 mod generated;
+mod hostile;
 mod network;
 mod nodes;
 mod records;
@@ -20,7 +21,10 @@ mod resilience;
 mod tx;
 mod watch;
 
+use std::io::Read as _;
 use std::path::PathBuf;
+use std::process::{Child, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -59,7 +63,14 @@ impl Env {
 
     /// `hmon` with this env's mirror and config, and nothing of the caller's environment that could leak in.
     pub fn hmon(&self) -> Command {
-        let mut cmd = Command::cargo_bin("hmon").expect("hmon binary");
+        let mut cmd = Command::from_std(self.std_command(assert_cmd::cargo::cargo_bin("hmon")));
+        cmd.timeout(LIMIT);
+        cmd
+    }
+
+    /// A process with this env's variables: `program` is `hmon`, or something that runs it (`script`).
+    pub fn std_command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         for var in
             ["OPERATOR_ID", "OPERATOR_KEY", "HMON_NETWORK", "HMON_TIMEOUT", "HMON_LOG", "NO_COLOR", "RUST_BACKTRACE"]
         {
@@ -67,11 +78,95 @@ impl Env {
         }
         cmd.env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .env("HMON_MIRROR_URL", &self.mirror.url)
             .env("HMON_CONFIG", self.config_path())
-            .env("HMON_TIMEOUT", "5s")
-            .timeout(std::time::Duration::from_secs(60));
+            .env("HMON_TIMEOUT", "5s");
         cmd
+    }
+
+    /// Spawns `hmon args` with stdout piped (stderr discarded); killed when the guard drops.
+    pub fn spawn(&self, args: &[&str]) -> Spawned {
+        let child = self
+            .std_command(assert_cmd::cargo::cargo_bin("hmon"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn hmon");
+        Spawned(child)
+    }
+
+    /// Runs `hmon args` on a pseudo-terminal (util-linux `script`), as a person at a terminal would, and returns
+    /// the exit code and everything the terminal received (stdout and stderr together).
+    pub fn on_terminal(&self, args: &[&str]) -> (i32, String) {
+        let hmon = assert_cmd::cargo::cargo_bin("hmon");
+        let line: Vec<String> =
+            std::iter::once(hmon.display().to_string()).chain(args.iter().map(|a| a.to_string())).map(quoted).collect();
+        let child = self
+            .std_command("script")
+            .args(["--quiet", "--return", "--command", &line.join(" "), "/dev/null"])
+            .env("TERM", "xterm")
+            .env("COLUMNS", "200")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn script (util-linux)");
+        let out = Spawned(child).output_within(LIMIT);
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+/// How long any one hmon process in a test may run before it is killed and the test fails.
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+/// `text` as one POSIX shell word.
+fn quoted(text: String) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// A child process that is killed and reaped when dropped, so a failing test leaves nothing running.
+pub struct Spawned(pub Child);
+
+impl Spawned {
+    /// Waits for the process to exit, at most `limit`; past it the process is killed and the test fails.
+    pub fn wait_within(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.0.try_wait().expect("wait for hmon") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the process did not exit within {limit:?}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Collects stdout and stderr (whichever are piped) and waits at most `limit` for the exit.
+    pub fn output_within(mut self, limit: Duration) -> std::process::Output {
+        let pipe = |r: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut r) = r {
+                    let _ = r.read_to_end(&mut buf);
+                }
+                buf
+            })
+        };
+        let stdout = pipe(self.0.stdout.take().map(|s| Box::new(s) as _));
+        let stderr = pipe(self.0.stderr.take().map(|s| Box::new(s) as _));
+        let status = self.wait_within(limit);
+        std::process::Output { status, stdout: stdout.join().expect("stdout"), stderr: stderr.join().expect("stderr") }
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
     }
 }
 

@@ -15,6 +15,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy)]
 pub enum Answer {
     Status(u16),
+    /// This status with this body.
+    Body(u16, &'static str),
     /// Accept the request and never answer.
     Hang,
 }
@@ -75,7 +77,7 @@ impl Receiver {
     }
 }
 
-async fn answer(state: Arc<(Mutex<Inner>, Condvar)>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn answer(state: Arc<(Mutex<Inner>, Condvar)>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
     let next = {
         let (lock, cvar) = &*state;
         let mut s = lock.lock().expect("lock");
@@ -85,9 +87,11 @@ async fn answer(state: Arc<(Mutex<Inner>, Condvar)>, headers: HeaderMap, body: B
         cvar.notify_all();
         s.script.pop_front()
     };
+    let status = |code| StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match next {
-        Some(Answer::Hang) => std::future::pending::<StatusCode>().await,
-        Some(Answer::Status(code)) => StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        None => StatusCode::OK,
+        Some(Answer::Hang) => std::future::pending().await,
+        Some(Answer::Status(code)) => (status(code), String::new()),
+        Some(Answer::Body(code, text)) => (status(code), text.to_string()),
+        None => (StatusCode::OK, String::new()),
     }
 }

@@ -1,10 +1,10 @@
 //! Network faults: retries where safe, none where not, and a stuck server never hangs hmon.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::fake_mirror::{Fault, Tx};
 use crate::mock_node::dead_address;
-use crate::{json_of, run, Env};
+use crate::{json_of, run, Env, Spawned, LIMIT};
 
 #[test]
 fn server_errors_are_retried_until_success() {
@@ -65,7 +65,7 @@ fn client_errors_are_not_retried() {
 fn a_server_that_never_answers_times_out_and_names_the_host() {
     let env = Env::start();
     env.mirror.faults("/api/v1/accounts", vec![Fault::Hang; 3]);
-    let started = Instant::now();
+    // The command's own time limit (crate::LIMIT) kills a hmon that hangs, which fails the exit-code check.
     let (code, stdout, stderr) = run(env.hmon().args(["balance", "0.0.1001", "--json", "--timeout", "300ms"]));
     let host = env.mirror.url.trim_start_matches("http://");
     assert_eq!((code, stdout.as_str()), (1, ""));
@@ -73,7 +73,6 @@ fn a_server_that_never_answers_times_out_and_names_the_host() {
         stderr.trim(),
         format!("hmon: error: {host} did not answer within 300ms (3 attempts); check the host or raise --timeout")
     );
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
 }
 
 #[test]
@@ -94,19 +93,18 @@ fn a_closed_pipe_exits_quietly() {
     for i in 0..1000 {
         env.mirror.transfer(Tx::new("0.0.1001", "0.0.2002", i, 1_700_000_000 + i).memo("padding padding padding"));
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hmon"))
-        .env("HMON_MIRROR_URL", &env.mirror.url)
-        .env("HMON_CONFIG", env.config_path())
-        .env_remove("OPERATOR_KEY")
+    let mut child = env.std_command(assert_cmd::cargo::cargo_bin("hmon"));
+    let child = child
         .args(["records", "0.0.1001", "--limit", "1000"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let mut child = Spawned(child);
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first).unwrap();
     // The reader is gone now, like `| head -1`.
-    let out = child.wait_with_output().unwrap();
+    let out = child.output_within(LIMIT);
     assert!(first.starts_with("20"), "{first}");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
