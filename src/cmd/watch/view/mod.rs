@@ -1,5 +1,6 @@
 //! The live terminal view of `watch`: accounts, network and nodes, firing alerts and recent errors, redrawn in
-//! place at most four times a second. The screen is laid out to fit the terminal: see the `layout` module.
+//! place at most four times a second and at once when the terminal is resized. The screen is laid out to fit
+//! the terminal: see the `layout` module.
 
 mod layout;
 mod line;
@@ -34,6 +35,7 @@ pub async fn run(mut events: mpsc::UnboundedReceiver<Event>, header: String, pla
     let live_header = format!("{header} · Ctrl-C stops");
     let mut dirty = false;
     let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut resizes = Resizes::listen();
     let mut stdout = std::io::stdout();
     let mut screen_open = false;
     loop {
@@ -43,6 +45,8 @@ pub async fn run(mut events: mpsc::UnboundedReceiver<Event>, header: String, pla
                 None => break,
             },
             _ = tick.tick(), if !once => dirty && !state.latest.is_empty(),
+            // A new size is drawn at once, new data or not.
+            _ = resizes.next(), if !once => screen_open,
         };
         if redraw {
             if !screen_open {
@@ -71,6 +75,33 @@ pub async fn run(mut events: mpsc::UnboundedReceiver<Event>, header: String, pla
 /// The time shown in the header, to the second.
 fn now() -> Timestamp {
     Timestamp { nanos: 0, ..Timestamp::now() }
+}
+
+/// Terminal resizes: SIGWINCH on Unix, nothing elsewhere.
+struct Resizes {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Resizes {
+    fn listen() -> Self {
+        Resizes {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok(),
+        }
+    }
+
+    /// Waits for the next resize; never returns where resizes cannot be heard.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some(signal) = &mut self.signal {
+            if signal.recv().await.is_some() {
+                return;
+            }
+            self.signal = None;
+        }
+        std::future::pending::<()>().await
+    }
 }
 
 impl State {

@@ -305,3 +305,12 @@ fn widths_are_display_columns() {
     assert_eq!(line.show(12, true), "\x1b[1mdown: \x1b[0m\x1b[31mnode \x1b[0m…");
     assert_eq!(line.show(40, false), "down: node 4 (0.0.7)");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_terminal_resize_is_heard() {
+    let mut resizes = super::Resizes::listen();
+    let pid = std::process::id().to_string();
+    assert!(std::process::Command::new("kill").args(["-WINCH", &pid]).status().unwrap().success());
+    tokio::time::timeout(Duration::from_secs(5), resizes.next()).await.expect("SIGWINCH reaches the view");
+}
