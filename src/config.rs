@@ -11,36 +11,12 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
-/// A secret string (private key, token): its `Debug` and `Display` never show the value.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+pub use crate::secret::Secret;
+use crate::secret::{has_credentials, mask_url};
 
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value itself, for the one place that must use it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(********)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("********")
-    }
-}
-
-/// The file as written. Unknown keys are errors, so a typo never silently does nothing.
-#[derive(Debug, Default, Deserialize)]
+/// The file as written. Unknown keys are errors, so a typo never silently does nothing. `Debug` never shows a
+/// secret: keys, webhook secrets, header values and URL credentials are masked, `[serve]` is left out.
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// The default network: a built-in name or one defined under `[networks.NAME]`.
@@ -63,6 +39,55 @@ pub struct ConfigFile {
     pub collect: Option<CollectSection>,
     pub store: Option<StoreSection>,
     pub serve: Option<toml::Value>,
+}
+
+impl ConfigFile {
+    /// What in this file is secret, named for a warning (`operator private key`, `secret of webhook 'ops'`).
+    pub fn secrets(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        if self.operator.as_ref().is_some_and(|o| o.private_key.is_some()) {
+            found.push("operator private key".to_string());
+        }
+        for hook in &self.webhooks {
+            let name = hook.name.escape_debug();
+            if hook.secret.is_some() {
+                found.push(format!("secret of webhook '{name}'"));
+            }
+            if !hook.headers.is_empty() {
+                found.push(format!("headers of webhook '{name}'"));
+            }
+            if has_credentials(&hook.url) {
+                found.push(format!("credentials in the url of webhook '{name}'"));
+            }
+        }
+        for (name, net) in &self.networks {
+            if net.mirror_url.as_deref().is_some_and(has_credentials) {
+                found.push(format!("credentials in the mirror_url of network '{}'", name.escape_debug()));
+            }
+        }
+        if self.serve.is_some() {
+            found.push("the [serve] section".to_string());
+        }
+        found
+    }
+}
+
+impl fmt::Debug for ConfigFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigFile")
+            .field("network", &self.network)
+            .field("timeout", &self.timeout)
+            .field("operator", &self.operator)
+            .field("networks", &self.networks)
+            .field("mirror", &self.mirror)
+            .field("accounts", &self.accounts)
+            .field("rules", &self.rules)
+            .field("webhooks", &self.webhooks)
+            .field("collect", &self.collect)
+            .field("store", &self.store)
+            .field("serve", &self.serve.as_ref().map(|_| "<not shown>"))
+            .finish()
+    }
 }
 
 /// `[store]`: the metric store.
@@ -111,7 +136,7 @@ pub struct OperatorSection {
 }
 
 /// `[networks.NAME]`: a custom network, or overrides for a built-in one.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSection {
     pub mirror_url: Option<String>,
@@ -120,6 +145,16 @@ pub struct NetworkSection {
     /// Consensus node gRPC addresses: `"host:port" = "0.0.3"`.
     #[serde(default)]
     pub nodes: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for NetworkSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NetworkSection")
+            .field("mirror_url", &self.mirror_url.as_deref().map(mask_url))
+            .field("ledger_id", &self.ledger_id)
+            .field("nodes", &self.nodes)
+            .finish()
+    }
 }
 
 /// `[mirror]`: how hmon treats the mirror node.
@@ -134,13 +169,23 @@ pub struct MirrorSection {
     pub concurrency: Option<usize>,
 }
 
-/// A loaded config file with the text it came from, for locating errors.
-#[derive(Debug, Default)]
+/// A loaded config file with the text it came from, for locating errors. `Debug` leaves the text out.
+#[derive(Default)]
 pub struct LoadedConfig {
     pub file: ConfigFile,
     /// Where it was read from; `None` when the default path had no file.
     pub path: Option<PathBuf>,
     source: String,
+}
+
+impl fmt::Debug for LoadedConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadedConfig")
+            .field("file", &self.file)
+            .field("path", &self.path)
+            .field("source", &format_args!("<{} bytes, not shown>", self.source.len()))
+            .finish()
+    }
 }
 
 /// The default path: `<config dir>/hmon/config.toml`.
@@ -183,9 +228,10 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Turns a TOML error into `path:line:col: key 'a.b': message`, without echoing the line (it may hold a key).
+/// Turns a TOML error into `path:line:col: key 'a.b': message`, without echoing the line or the value found
+/// (either may be a key or a token).
 fn parse_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
-    let message = err.message().trim_end_matches('\n');
+    let message = without_found_value(err.message().trim_end_matches('\n'));
     let Some(span) = err.span() else {
         return Error::config(format!("invalid config file {}: {message}", path.display()));
     };
@@ -194,6 +240,41 @@ fn parse_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
     let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
     let key = key_at_line(source, line).map(|k| format!(" key '{k}':")).unwrap_or_default();
     Error::config(format!("invalid config file {}:{line}:{column}:{key} {message}", path.display()))
+}
+
+/// A deserializer's message with the value it found left out, keeping what was expected and the kind of value
+/// found: `invalid type: string "Bearer abc", expected a map` becomes
+/// `invalid type: expected a map, found a string`. Other messages quote no value (key names and TOML syntax only)
+/// and pass unchanged.
+fn without_found_value(message: &str) -> String {
+    let expected = |rest: &str| rest.rfind(", expected ").map(|i| rest[i + 2..].to_string());
+    // `string "..."`, `integer `5``, `floating point `1.5``, `map`: the words before any quoted value.
+    let kind = |found: &str| found.split(['"', '`']).next().unwrap_or("").trim().to_string();
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some(expected) = expected(rest) {
+            return format!("invalid type: {expected}, found {}", article(&kind(rest)));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        if let Some(expected) = expected(rest) {
+            return format!("invalid value ({}): {expected}", article(&kind(rest)));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        if let Some(expected) = expected(rest) {
+            return format!("unknown value: {expected}");
+        }
+    }
+    message.to_string()
+}
+
+/// `a map`, `an integer`.
+fn article(kind: &str) -> String {
+    match kind.chars().next() {
+        None => "a value".to_string(),
+        Some(c) if "aeiou".contains(c) => format!("an {kind}"),
+        Some(_) => format!("a {kind}"),
+    }
 }
 
 /// The dotted table name of a `[table]` or `[[array]]` header line, quotes removed; `None` for other lines.
@@ -313,6 +394,28 @@ mod tests {
     }
 
     #[test]
+    fn errors_never_quote_the_value_found() {
+        let hook = "[[webhooks]]\nname = \"ops\"\nurl = \"https://h/x\"\n";
+        for (text, secret, want) in [
+            (
+                format!("{hook}headers = \"Bearer tok-123\"\n"),
+                "tok-123",
+                "invalid type: expected a map, found a string",
+            ),
+            (format!("{hook}secret = [\"whsec-1\"]\n"), "whsec-1", "invalid type: expected a string, found a sequence"),
+            (format!("{hook}format = \"sk-tok-2\"\n"), "sk-tok-2", "unknown value: expected one of `json`, `slack`"),
+            ("[[webhooks]]\nname = \"ops\"\nurl = 77\n".into(), "77", "expected a string, found an integer"),
+            ("[operator]\nprivate_key = { k = \"302e-key\" }\n".into(), "302e-key", "expected a string, found a map"),
+            ("[operator]\nprivate_key = 302999\n".into(), "302999", "expected a string, found an integer"),
+        ] {
+            let err = load_str(&text).unwrap_err().to_string();
+            assert!(err.contains(want) && !err.contains(secret), "{text}: {err}");
+        }
+        let err = load_str(&format!("{hook}headers = \"Bearer tok-123\"\n")).unwrap_err().to_string();
+        assert!(err.contains("config.toml:4:11: key 'webhooks.headers'"), "{err}");
+    }
+
+    #[test]
     fn semantic_errors_find_their_line() {
         let cfg = load_str("# hi\n[networks.\"my net\"]\nmirror_url = \"x\"\n").unwrap();
         let err = cfg.error_at(&["networks", "my net"], "mirror_url", "bad url").to_string();
@@ -329,11 +432,5 @@ mod tests {
         assert!(LoadedConfig::load(&path, false).unwrap().path.is_none());
         let err = LoadedConfig::load(&path, true).unwrap_err();
         assert!(err.to_string().contains("absent.toml: no such file"), "{err}");
-    }
-
-    #[test]
-    fn secrets_do_not_print() {
-        let s = Secret::new("302e-very-secret");
-        assert!(!format!("{s:?} {s}").contains("secret"));
     }
 }

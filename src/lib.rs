@@ -18,6 +18,7 @@ pub mod mirror;
 pub mod network;
 pub mod output;
 pub mod pipeline;
+pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod text;

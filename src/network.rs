@@ -4,12 +4,24 @@ use std::collections::BTreeMap;
 
 /// A network to talk to: where its mirror node is, its ledger id (for checksums) and, optionally, the gRPC
 /// addresses of its consensus nodes (address -> node account id) that override the address book's endpoints.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` masks credentials in the mirror URL.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Network {
     pub name: String,
     pub mirror_url: String,
     pub ledger_id: Option<Vec<u8>>,
     pub nodes: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Network")
+            .field("name", &self.name)
+            .field("mirror_url", &crate::secret::mask_url(&self.mirror_url))
+            .field("ledger_id", &self.ledger_id)
+            .field("nodes", &self.nodes)
+            .finish()
+    }
 }
 
 /// Names that need no configuration.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::config::{self, LoadedConfig, Secret};
 use crate::error::Error;
 use crate::network::{self, Network, BUILTIN};
+use crate::secret::mask_url;
 use crate::timestamp::parse_duration;
 
 /// Where a setting's value came from.
@@ -73,8 +74,8 @@ impl Default for MirrorTuning {
     }
 }
 
-/// Everything a command needs to know about where and how to talk, resolved once.
-#[derive(Debug)]
+/// Everything a command needs to know about where and how to talk, resolved once. `Debug` masks what may be
+/// secret (the key, credentials in the mirror URL; the config file's text is left out).
 pub struct Settings {
     pub config: LoadedConfig,
     pub config_path: Setting<Option<PathBuf>>,
@@ -87,6 +88,24 @@ pub struct Settings {
     pub mirror: MirrorTuning,
     /// Things the user should hear about once (e.g. a private key in a world-readable file).
     pub warnings: Vec<String>,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("config", &self.config)
+            .field("config_path", &self.config_path)
+            .field("network", &self.network)
+            .field("mirror_url", &mask_url(&self.mirror_url.value))
+            .field("mirror_url_source", &self.mirror_url.source)
+            .field("timeout", &self.timeout)
+            .field("operator_id", &self.operator_id)
+            .field("operator_key", &self.operator_key)
+            .field("key_type", &self.key_type)
+            .field("mirror", &self.mirror)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
 }
 
 /// The default per-request timeout.
@@ -152,15 +171,15 @@ impl Settings {
         let key_type = operator.and_then(|o| o.key_type.clone());
 
         let mut warnings = Vec::new();
-        if operator_key.as_ref().is_some_and(|k| k.source == Source::File) {
-            if let Some(path) = &config.path {
-                if let Some(mode) = config::readable_by_others(path) {
-                    warnings.push(format!(
-                        "{} holds a private key and is readable by others (mode {mode:o}); run: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ));
-                }
+        if let Some(path) = &config.path {
+            let secrets = config.file.secrets();
+            if let (false, Some(mode)) = (secrets.is_empty(), config::readable_by_others(path)) {
+                warnings.push(format!(
+                    "{} holds secrets ({}) and is readable by others (mode {mode:o}); run: chmod 600 {}",
+                    path.display(),
+                    secrets.join(", "),
+                    path.display()
+                ));
             }
         }
 
@@ -255,8 +274,9 @@ fn mirror_tuning(config: &LoadedConfig) -> Result<MirrorTuning, Error> {
 
 /// Checks a mirror base URL and brings it to `scheme://host[:port][/prefix]` (no trailing `/`, no `/api/v1`).
 pub fn normalize_mirror_url(raw: &str) -> Result<String, String> {
+    let shown = mask_url(raw);
     let bad =
-        |why: &str| format!("invalid mirror URL '{raw}': {why}; expected e.g. https://testnet.mirrornode.hedera.com");
+        |why: &str| format!("invalid mirror URL '{shown}': {why}; expected e.g. https://testnet.mirrornode.hedera.com");
     let url = url::Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
@@ -342,15 +362,55 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_readable_key_file_warns() {
+    fn a_readable_file_warns_about_every_secret_it_holds() {
         use std::os::unix::fs::PermissionsExt;
-        let (dir, over) = with_config("[operator]\nprivate_key = \"k\"\n");
-        let path = dir.path().join("c.toml");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        let s = Settings::resolve(over.clone(), no_env).unwrap();
-        assert_eq!(s.warnings.len(), 1);
-        assert!(s.warnings[0].contains("chmod 600"));
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(Settings::resolve(over, no_env).unwrap().warnings.is_empty());
+        for (text, named) in [
+            ("[operator]\nprivate_key = \"k\"\n", "operator private key"),
+            ("[[webhooks]]\nname = \"ops\"\nurl = \"https://h/x\"\nsecret = \"s\"\n", "secret of webhook 'ops'"),
+            (
+                "[[webhooks]]\nname = \"ops\"\nurl = \"https://h/x\"\nheaders = { A = \"b\" }\n",
+                "headers of webhook 'ops'",
+            ),
+            (
+                "[networks.testnet]\nmirror_url = \"https://u:p@h\"\n",
+                "credentials in the mirror_url of network 'testnet'",
+            ),
+        ] {
+            let (dir, over) = with_config(text);
+            let path = dir.path().join("c.toml");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let s = Settings::resolve(over.clone(), no_env).unwrap();
+            assert_eq!(s.warnings.len(), 1, "{text}");
+            assert!(s.warnings[0].contains(named) && s.warnings[0].contains("chmod 600"), "{}", s.warnings[0]);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            assert!(Settings::resolve(over, no_env).unwrap().warnings.is_empty());
+        }
+        let (dir, over) = with_config("network = \"mainnet\"\n");
+        std::fs::set_permissions(dir.path().join("c.toml"), std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(Settings::resolve(over, no_env).unwrap().warnings.is_empty(), "nothing secret, no warning");
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let (_d, over) = with_config(
+            "network = \"lab\"\n[operator]\naccount_id = \"0.0.2\"\nprivate_key = \"302e-key-material\"\n\
+             [networks.lab]\nmirror_url = \"https://mirror-user:mirror-pass@127.0.0.1:9\"\n\
+             [[webhooks]]\nname = \"ops\"\nurl = \"https://hooks.example.com/T0/tokentoken\"\nsecret = \"whsec-1\"\n\
+             headers = { Authorization = \"Bearer tok-123\" }\n[serve]\ntoken = \"serve-token\"\n",
+        );
+        let s = Settings::resolve(over, no_env).unwrap();
+        let text = format!("{s:?}");
+        for secret in
+            ["302e-key-material", "mirror-pass", "mirror-user", "tokentoken", "whsec-1", "tok-123", "serve-token"]
+        {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert!(text.contains("https://***@127.0.0.1:9") && text.contains("Authorization"), "{text}");
+    }
+
+    #[test]
+    fn a_bad_mirror_url_is_quoted_without_its_credentials() {
+        let err = normalize_mirror_url("ftp://user:hunter2@h").unwrap_err();
+        assert!(err.contains("'ftp://***@h'") && !err.contains("hunter2"), "{err}");
     }
 }

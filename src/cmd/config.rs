@@ -9,6 +9,7 @@ use crate::hedera::keys::{KeyMatch, OperatorKey};
 use crate::ids::AccountRef;
 use crate::mirror::MirrorError;
 use crate::output::{Cell, Output, Tone};
+use crate::secret::mask_url;
 use crate::settings::{Overrides, Setting, Source};
 
 #[derive(Debug, Subcommand)]
@@ -69,7 +70,7 @@ fn show(ctx: &Context) -> anyhow::Result<()> {
         entry("config_file", &s.config_path, |p| p.as_ref().map(|p| p.display().to_string())),
         Entry { key: "config_loaded", value: Some(s.config.path.is_some().to_string()), source: Source::Default },
         entry("network", &s.network, |n| Some(n.name.clone())),
-        entry("mirror_url", &s.mirror_url, |u| Some(u.clone())),
+        entry("mirror_url", &s.mirror_url, |u| Some(mask_url(u).into_owned())),
         entry("timeout", &s.timeout, |d| Some(humantime::format_duration(*d).to_string())),
     ];
     let missing = || Entry { key: "", value: None, source: Source::Default };
@@ -155,7 +156,7 @@ async fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<()> {
     let report = CheckReport {
         config_file: s.config.path.as_ref().map(|p| p.display().to_string()),
         network: ctx.network_name().to_string(),
-        mirror_url: s.mirror_url.value.clone(),
+        mirror_url: mask_url(&s.mirror_url.value).into_owned(),
         operator_id: operator_id.map(|id| id.to_string()),
         key: key.map(|k| {
             let kinds: Vec<&str> = k.kinds().iter().map(|k| k.name()).collect();

@@ -34,6 +34,37 @@ fn show_masks_secrets_and_names_sources() {
 }
 
 #[test]
+fn mirror_url_credentials_are_masked_in_show_check_and_errors() {
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 1, &[]);
+    let url = env.mirror.url.replace("http://", "http://mirror-user:hunter2@");
+    let masked = env.mirror.url.replace("http://", "http://***@");
+    let out = json_of(env.hmon().env("HMON_MIRROR_URL", &url).args(["config", "show", "--json"]));
+    let shown = out.as_array().unwrap().iter().find(|e| e["key"] == "mirror_url").unwrap()["value"].clone();
+    assert_eq!(shown, masked.as_str());
+    for args in [&["config", "show"][..], &["config", "check"]] {
+        let (code, stdout, stderr) = run(env.hmon().env("HMON_MIRROR_URL", &url).args(args));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains(&masked) && !stdout.contains("hunter2") && !stderr.contains("hunter2"), "{stdout}");
+    }
+    let (code, _, stderr) = run(env.hmon().args(["--mirror-url", "ftp://mirror-user:hunter2@h", "config", "show"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("'ftp://***@h'") && !stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn a_mistyped_secret_is_not_echoed() {
+    let env = Env::start();
+    env.write_config(
+        "[[webhooks]]\nname = \"ops\"\nurl = \"https://hooks.example.com/x\"\nheaders = \"Bearer tok-123\"\n",
+    );
+    let (code, stdout, stderr) = run(env.hmon().args(["config", "show"]));
+    assert_eq!((code, stdout.as_str()), (3, ""));
+    assert!(stderr.contains(":4:11: key 'webhooks.headers': invalid type: expected a map, found a string"), "{stderr}");
+    assert!(!stderr.contains("tok-123"), "{stderr}");
+}
+
+#[test]
 fn check_matches_the_key_against_the_account() {
     let env = Env::start();
     let private = PrivateKey::generate_ecdsa();
