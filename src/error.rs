@@ -18,6 +18,11 @@ pub enum Exit {
     Config = 3,
     /// The requested account or transaction does not exist.
     NotFound = 4,
+    /// A local failure: a file or database hmon must read or write cannot be used (an unwritable config file in
+    /// `alert add`, an unusable `--store` path, a SQLite error, a full disk).
+    Local = 5,
+    /// A bug in hmon (EX_SOFTWARE): an internal error that should never happen.
+    Bug = 70,
 }
 
 impl Exit {
@@ -55,6 +60,11 @@ impl Error {
         Self { kind: Exit::Remote, message: message.into() }
     }
 
+    /// A local file or database that cannot be used (exit 5).
+    pub fn local(message: impl Into<String>) -> Self {
+        Self { kind: Exit::Local, message: message.into() }
+    }
+
     /// The class of this failure.
     pub fn kind(&self) -> Exit {
         self.kind
@@ -69,7 +79,9 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The exit code for an error chain: the first classified error in it decides; anything else is remote (1).
+/// The exit code for an error chain: the first classified error in it decides. A network client's error is
+/// remote (1), even where an I/O error sits under it; a file or SQLite error is local (5); anything else that
+/// nothing classified is taken as remote (1).
 pub fn exit_code(err: &anyhow::Error) -> Exit {
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Error>() {
@@ -78,8 +90,43 @@ pub fn exit_code(err: &anyhow::Error) -> Exit {
         if let Some(e) = cause.downcast_ref::<crate::mirror::MirrorError>() {
             return e.exit();
         }
+        if cause.is::<reqwest::Error>() || cause.is::<tonic::Status>() || cause.is::<tonic::transport::Error>() {
+            return Exit::Remote;
+        }
+        if cause.is::<std::io::Error>() || cause.is::<rusqlite::Error>() || cause.is::<tempfile::PersistError>() {
+            return Exit::Local;
+        }
     }
     Exit::Remote
+}
+
+impl Exit {
+    /// How much a failure of this class needs attention, for choosing one exit code among several failures:
+    /// a bug, then local trouble, then the remote (retrying may help), then config, input, and not found.
+    fn seriousness(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::NotFound => 1,
+            Exit::Usage => 2,
+            Exit::Config => 3,
+            Exit::Remote => 4,
+            Exit::Local => 5,
+            Exit::Bug => 6,
+        }
+    }
+}
+
+/// Of several failures, the index of the one whose exit code the process should end with: the most serious class
+/// (see README, "Exit codes"); among equals, the first.
+pub fn most_serious(errors: &[anyhow::Error]) -> Option<usize> {
+    let rank = |e: &anyhow::Error| exit_code(e).seriousness();
+    (0..errors.len()).rev().max_by_key(|&i| rank(&errors[i]))
+}
+
+/// Writes `hmon: error: <the whole chain on one line>` to stderr, with any text from the network made inert.
+pub fn print(err: &anyhow::Error) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "hmon: error: {}", crate::text::Inert(format_args!("{err:#}")));
 }
 
 /// Whether the chain holds a broken pipe: the reader went away (`hmon ... | head`), which is not a failure.
@@ -103,6 +150,37 @@ mod tests {
     #[test]
     fn unclassified_errors_are_remote_failures() {
         assert_eq!(exit_code(&anyhow::anyhow!("boom")), Exit::Remote);
+    }
+
+    #[test]
+    fn files_and_databases_are_local_failures_but_network_io_is_remote() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        assert_eq!(exit_code(&anyhow::Error::new(io).context("cannot write in /etc")), Exit::Local);
+        let sqlite = rusqlite::Connection::open("/nonexistent-dir/for/hmon.db").unwrap_err();
+        assert_eq!(exit_code(&anyhow::Error::new(sqlite).context("cannot open the store")), Exit::Local);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let refused = runtime.block_on(reqwest::get("http://127.0.0.1:9/")).unwrap_err();
+        assert!(std::error::Error::source(&refused).is_some(), "an I/O cause sits under the reqwest error");
+        assert_eq!(exit_code(&anyhow::Error::new(refused).context("posting")), Exit::Remote);
+    }
+
+    #[test]
+    fn the_most_serious_failure_decides_whatever_the_order() {
+        let all = || {
+            vec![
+                anyhow::Error::new(Error::not_found("no account 0.0.7")),
+                anyhow::Error::new(Error::remote("timeout a")),
+                anyhow::Error::new(Error::usage("rejected")),
+                anyhow::Error::new(Error::remote("timeout b")),
+            ]
+        };
+        assert_eq!(most_serious(&all()), Some(1), "the first of the two remote failures");
+        let mut reversed = all();
+        reversed.reverse();
+        assert_eq!(reversed[most_serious(&reversed).unwrap()].to_string(), "timeout b");
+        let quiet = [anyhow::Error::new(Error::not_found("n")), anyhow::Error::new(Error::usage("u"))];
+        assert_eq!(most_serious(&quiet), Some(1));
+        assert!(most_serious(&[]).is_none());
     }
 
     #[test]

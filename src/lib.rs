@@ -63,7 +63,7 @@ fn report(err: &anyhow::Error) -> i32 {
     if is_broken_pipe(err) {
         return Exit::Success.code();
     }
-    let _ = writeln!(std::io::stderr().lock(), "hmon: error: {}", text::Inert(format_args!("{err:#}")));
+    error::print(err);
     exit_code(err).code()
 }
 
@@ -98,7 +98,7 @@ fn install_panic_hook() {
             .unwrap_or_else(|| "unknown cause".to_string());
         let _ =
             writeln!(std::io::stderr().lock(), "hmon: error: internal error (a bug in hmon, please report it): {what}");
-        std::process::exit(70);
+        std::process::exit(Exit::Bug.code());
     }));
 }
 

@@ -6,6 +6,7 @@ use futures::{stream, StreamExt};
 use serde::Serialize;
 
 use super::{not_found_as, Context};
+use crate::error::most_serious;
 use crate::hbar;
 use crate::ids::AccountRef;
 use crate::mirror::MirrorClient;
@@ -61,12 +62,12 @@ pub async fn run(ctx: &Context, args: BalanceArgs) -> anyhow::Result<()> {
             Err(e) => errors.push(e),
         }
     }
-    if let Some(last) = errors.pop() {
-        // Every failure is reported; the last one decides the exit code. Nothing goes to stdout.
-        for e in &errors {
-            eprintln!("hmon: error: {e:#}");
-        }
-        return Err(last);
+    if let Some(worst) = most_serious(&errors) {
+        // Every failure is reported, in the order the accounts were given; the most serious one decides the exit
+        // code and is reported last. Nothing goes to stdout.
+        let decisive = errors.remove(worst);
+        errors.iter().for_each(crate::error::print);
+        return Err(decisive);
     }
     if ctx.out.json {
         return ctx.out.json(&balances);

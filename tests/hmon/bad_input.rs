@@ -71,7 +71,7 @@ const CASES: &[Case] = &[
         "network = \"testnet\"\ntimeout = 5\n",
         &["balance", "0.0.1"],
         3,
-        "config.toml:2:11: key 'timeout': invalid type: integer `5`, expected a string",
+        "config.toml:2:11: key 'timeout': invalid type: expected a string, found an integer",
     ),
     with_config(
         "netwrk = \"testnet\"\n",
@@ -159,4 +159,23 @@ fn help_and_version_go_to_stdout_with_success() {
     assert!(stdout.contains("Exit codes: 0 success"));
     let (code, stdout, _) = run(env.hmon().arg("--version"));
     assert_eq!((code, stdout.trim()), (0, format!("hmon {}", env!("CARGO_PKG_VERSION")).as_str()));
+}
+
+#[test]
+fn local_failures_exit_5_and_name_the_path() {
+    let env = Env::start();
+    let file = env.dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let store = file.join("sub/hmon.db");
+    let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--store", store.to_str().unwrap()]));
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("cannot open the metric store") && stderr.contains("a-file/sub"), "{stderr}");
+    // A config file that cannot be written (sysfs refuses new directories, even to root).
+    let (code, _, stderr) = run(env
+        .hmon()
+        .env_remove("HMON_CONFIG")
+        .env("XDG_CONFIG_HOME", "/sys/hmon-test-unwritable")
+        .args(["alert", "add", "--name", "x", "--metric", "network_tps", "--condition", "<", "--threshold", "1"]));
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("cannot create /sys/hmon-test-unwritable/hmon"), "{stderr}");
 }

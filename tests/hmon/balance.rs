@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use crate::fake_mirror::Fault;
 use crate::{fixture, json_of, run, Env};
 
 #[test]
@@ -44,6 +45,22 @@ fn an_unknown_account_is_exit_4_with_nothing_on_stdout() {
     assert_eq!(code, 4, "{stderr}");
     assert_eq!(stdout, "");
     assert_eq!(stderr.trim(), "hmon: error: account 0.0.7 not found on testnet");
+}
+
+#[test]
+fn with_several_failures_the_most_serious_decides_in_any_order() {
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 1, &[]);
+    // Both 0.0.1001 requests fail three times (the retry limit): a remote failure. 0.0.7 does not exist.
+    env.mirror.faults("/api/v1/accounts/0.0.1001", vec![Fault::Status(503); 6]);
+    for order in [["0.0.7", "0.0.1001"], ["0.0.1001", "0.0.7"]] {
+        let (code, stdout, stderr) = run(env.hmon().arg("balance").args(order));
+        assert_eq!((code, stdout.as_str()), (1, ""), "{order:?}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{stderr}");
+        assert!(lines[0].contains("account 0.0.7 not found"), "{stderr}");
+        assert!(lines[1].contains("answered HTTP 503 on each of 3 attempts"), "the decisive one comes last: {stderr}");
+    }
 }
 
 #[test]

@@ -101,6 +101,11 @@ impl Env {
     /// Runs `hmon args` on a pseudo-terminal (util-linux `script`), as a person at a terminal would, and returns
     /// the exit code and everything the terminal received (stdout and stderr together).
     pub fn on_terminal(&self, args: &[&str]) -> (i32, String) {
+        self.on_terminal_with(args, &[])
+    }
+
+    /// [`Env::on_terminal`] with extra environment variables.
+    pub fn on_terminal_with(&self, args: &[&str], vars: &[(&str, &str)]) -> (i32, String) {
         let hmon = assert_cmd::cargo::cargo_bin("hmon");
         let line: Vec<String> =
             std::iter::once(hmon.display().to_string()).chain(args.iter().map(|a| a.to_string())).map(quoted).collect();
@@ -109,6 +114,7 @@ impl Env {
             .args(["--quiet", "--return", "--command", &line.join(" "), "/dev/null"])
             .env("TERM", "xterm")
             .env("COLUMNS", "200")
+            .envs(vars.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

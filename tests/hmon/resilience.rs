@@ -109,3 +109,28 @@ fn a_closed_pipe_exits_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn log_lines_are_coloured_only_on_a_terminal_and_never_with_no_color_or_color_never() {
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 1, &[]);
+    let log_line = |screen: &str| -> String {
+        screen.lines().find(|l| l.contains("mirror request")).unwrap_or_else(|| panic!("no log line: {screen}")).into()
+    };
+    let (code, screen) = env.on_terminal(&["-v", "balance", "0.0.1001"]);
+    assert_eq!(code, 0, "{screen}");
+    assert!(log_line(&screen).contains("\x1b["), "a terminal gets colour: {screen:?}");
+    for (args, vars) in [
+        (&["-v", "balance", "0.0.1001"][..], &[("NO_COLOR", "1")][..]),
+        (&["-v", "--color", "never", "balance", "0.0.1001"], &[]),
+    ] {
+        let (code, screen) = env.on_terminal_with(args, vars);
+        assert_eq!(code, 0, "{screen}");
+        assert!(!log_line(&screen).contains('\x1b'), "{args:?} {vars:?}: {screen:?}");
+    }
+    let (code, _, stderr) = run(env.hmon().args(["-v", "balance", "0.0.1001"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("mirror request") && !stderr.contains('\x1b'), "a pipe gets none: {stderr:?}");
+    let (_, _, stderr) = run(env.hmon().args(["-v", "--color", "always", "balance", "0.0.1001"]));
+    assert!(stderr.contains("\x1b["), "--color always colours a pipe too: {stderr:?}");
+}
