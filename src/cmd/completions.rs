@@ -70,6 +70,16 @@ A config error: an unreadable or invalid config file, or invalid or mismatched o
 .TP
 \fB4\fR
 Not found: an unknown account, transaction or rule.
+.TP
+\fB5\fR
+A local failure: a file or database hmon must read or write cannot be used (an unwritable config file, an unusable
+\fB--store\fR path, a SQLite error, a full disk).
+.TP
+\fB70\fR
+An internal error: a bug in hmon. Please report it.
+.PP
+When several accounts fail in one \fBhmon balance\fR, each failure is reported and the most serious decides the
+code: 70, then 5, 1, 3, 2, 4.
 .SH ENVIRONMENT
 .TP
 \fBHMON_NETWORK\fR, \fBHMON_MIRROR_URL\fR, \fBHMON_CONFIG\fR, \fBHMON_TIMEOUT\fR
@@ -79,7 +89,7 @@ Defaults for \fB--network\fR, \fB--mirror-url\fR, \fB--config\fR and \fB--timeou
 Operator credentials, used where the config file has none.
 .TP
 \fBNO_COLOR\fR
-Turns colour off.
+Turns colour off, in tables and in log lines.
 .TP
 \fBHMON_LOG\fR
 A log filter for \fB-v\fR (e.g. \fBhmon=debug\fR).
