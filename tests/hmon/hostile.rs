@@ -161,3 +161,15 @@ fn labels_that_look_like_placeholders_are_printed_as_they_are() {
         assert_eq!(got[0].body["summary"], format!("{label} is low: 0.000001"));
     }
 }
+
+#[test]
+fn a_hostile_receiver_answer_is_inert_in_alert_test() {
+    let env = Env::start();
+    let receiver = Receiver::start(&[Answer::Body(500, HOSTILE), Answer::Body(200, HOSTILE)]);
+    watch_config(&env, "treasury", &receiver.url);
+    let (code, stdout, stderr) = run(env.hmon().args(["alert", "test", "low"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert_plain(&stdout);
+    assert!(stdout.starts_with(&format!("ops\t500\t{SHOWN}")), "{stdout}");
+    assert_eq!(json_of(env.hmon().args(["alert", "test", "low", "--json"]))[0]["answer"], HOSTILE);
+}
