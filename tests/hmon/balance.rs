@@ -36,7 +36,7 @@ fn a_plain_id_asks_for_the_account_and_its_tokens_at_once() {
     let env = Env::start();
     env.mirror.account("0.0.1001", 1_234_567_800, &[("0.0.5000", 150, 2)]);
     // The account's answer waits for the tokens request: it comes only if both were sent together.
-    env.mirror.hold_until("/api/v1/accounts/0.0.1001", "/api/v1/accounts/0.0.1001/tokens");
+    env.mirror.hold_until("/api/v1/accounts/0.0.1001", &["/api/v1/accounts/0.0.1001/tokens"]);
     let out = json_of(env.hmon().args(["balance", "0.0.1001", "--json", "--timeout", "30s"]));
     assert_eq!(env.mirror.held("/api/v1/accounts/0.0.1001"), [true], "the account was answered only by giving up");
     assert_eq!(out[0]["hbar"], "12.34567800");
@@ -49,7 +49,7 @@ fn an_account_without_tokens_needs_no_answer_from_its_tokens_request() {
     let env = Env::start();
     env.mirror.account("0.0.1002", 5, &[]);
     env.mirror.faults("/api/v1/accounts/0.0.1002/tokens", vec![Fault::Hang; 3]);
-    env.mirror.hold_until("/api/v1/accounts/0.0.1002", "/api/v1/accounts/0.0.1002/tokens");
+    env.mirror.hold_until("/api/v1/accounts/0.0.1002", &["/api/v1/accounts/0.0.1002/tokens"]);
     // Waiting for the tokens answer would take 3 x 30 s.
     let out = json_of(env.hmon().args(["balance", "0.0.1002", "--json", "--timeout", "30s"]));
     assert_eq!((out[0]["tinybars"].as_i64(), out[0]["tokens"].clone()), (Some(5), json!([])));
@@ -128,7 +128,7 @@ fn an_unknown_account_is_reported_as_such_whatever_its_tokens_request_says() {
     ];
     for (case, tokens_answer) in cases {
         let env = Env::start();
-        env.mirror.hold_until("/api/v1/accounts/0.0.7", TOKENS);
+        env.mirror.hold_until("/api/v1/accounts/0.0.7", &[TOKENS]);
         tokens_answer(&env.mirror);
         // A tokens request that never answers would hold hmon for 3 x 30 s if it waited for it.
         let (code, stdout, stderr) = run(env.hmon().args(["balance", "0.0.7", "--json", "--timeout", "30s"]));

@@ -81,11 +81,11 @@ struct State {
     arrivals: Option<tokio::sync::watch::Sender<usize>>,
 }
 
-/// An answer for `path` that waits until a request for `until` has arrived.
+/// An answer for `path` that waits until a request for each of `until` has arrived.
 #[derive(Debug, Clone)]
 struct Hold {
     path: String,
-    until: String,
+    until: Vec<String>,
     /// Whether each held answer was released by that request (false: it gave up waiting).
     released: Vec<bool>,
 }
@@ -144,10 +144,11 @@ impl FakeMirror {
         self.with(|s| s.faults.push((prefix.to_string(), faults.into())));
     }
 
-    /// Holds every answer for exactly `path` until a request for exactly `until` has arrived (or [`HOLD_LIMIT`] has
-    /// passed): the answer can only come if the client sent both requests without waiting for the first.
-    pub fn hold_until(&self, path: &str, until: &str) {
-        self.with(|s| s.holds.push(Hold { path: path.into(), until: until.into(), released: Vec::new() }));
+    /// Holds every answer for exactly `path` until a request for exactly each of `until` has arrived (or
+    /// [`HOLD_LIMIT`] has passed): the answer can only come if the client sent them all without waiting for it.
+    pub fn hold_until(&self, path: &str, until: &[&str]) {
+        let until = until.iter().map(|u| u.to_string()).collect();
+        self.with(|s| s.holds.push(Hold { path: path.into(), until, released: Vec::new() }));
     }
 
     /// For each held answer to `path`, in order: whether the awaited request released it.
@@ -324,7 +325,10 @@ async fn handle(state: Arc<Mutex<State>>, uri: Uri, headers: HeaderMap) -> Respo
         (fault, hold)
     };
     if let Some((i, until, mut arrivals)) = hold {
-        let arrived = |state: &Mutex<State>| state.lock().expect("state").requests.iter().any(|r| r.path == until);
+        let arrived = |state: &Mutex<State>| {
+            let s = state.lock().expect("state");
+            until.iter().all(|u| s.requests.iter().any(|r| r.path == *u))
+        };
         let released = tokio::time::timeout(HOLD_LIMIT, async {
             while !arrived(&state) {
                 if arrivals.changed().await.is_err() {
