@@ -1,7 +1,10 @@
 //! `hmon balance`: hbar and token balances of one or more accounts.
 
+use std::pin::pin;
+
 use anyhow::Context as _;
 use clap::Args;
+use futures::future::{self, Either};
 use futures::{stream, StreamExt};
 use serde::Serialize;
 
@@ -76,19 +79,40 @@ pub async fn run(ctx: &Context, args: BalanceArgs) -> anyhow::Result<()> {
     ctx.out.table(&["Account", "Balance", "Tokens", "As of"], &rows)
 }
 
-/// One request per account, plus one for token decimals when the account holds tokens.
+/// One request for the account and one for its token relationships (balances with decimals).
+///
+/// An id needs no resolving, so both requests go out together; once the account is in, a tokens answer it does not
+/// need (the account holds no tokens, or failed) is dropped, in flight or not. An EVM address is resolved by the
+/// first request, so there (and with `concurrency = 1`, one request at a time) the tokens are asked for afterwards,
+/// only when the account holds some. Either way the account's own failure, not found above all, is what is reported.
 async fn fetch(ctx: &Context, client: &MirrorClient, account: &AccountRef) -> anyhow::Result<Balance> {
-    let found = client
-        .account(account)
-        .await
-        .map_err(|e| not_found_as(e, || format!("account {account} not found on {}", ctx.network_name())))?;
+    let not_found = || format!("account {account} not found on {}", ctx.network_name());
+    let asked = match account {
+        AccountRef::Id(id) if ctx.settings.mirror.concurrency > 1 => Some(id.to_string()),
+        _ => None,
+    };
+    let mut early_tokens = pin!(async {
+        match &asked {
+            Some(id) => client.account_tokens(id).await,
+            None => future::pending().await,
+        }
+    });
+    let (found, tokens_in) = match future::select(pin!(client.account(account)), early_tokens.as_mut()).await {
+        Either::Left((found, _)) => (found, None),
+        Either::Right((tokens, account_req)) => (account_req.await, Some(tokens)),
+    };
+    let found = found.map_err(|e| not_found_as(e, not_found))?;
     let balance = found.balance.unwrap_or_default();
     let tokens = if balance.tokens.is_empty() {
         Vec::new()
     } else {
-        client
-            .account_tokens(&found.account)
-            .await
+        // The mirror names the account as asked; should it ever not, ask again under the name it gives.
+        let relationships = match tokens_in {
+            _ if asked.as_deref() != Some(found.account.as_str()) => client.account_tokens(&found.account).await,
+            Some(tokens) => tokens,
+            None => early_tokens.await,
+        };
+        relationships
             .with_context(|| format!("fetching token balances of {}", found.account))?
             .into_iter()
             .map(|t| TokenBalance { token_id: t.token_id, balance: t.balance, decimals: t.decimals })

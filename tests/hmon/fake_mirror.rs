@@ -75,8 +75,25 @@ struct State {
     blocks: Vec<Value>,
     statics: HashMap<String, (u16, Value)>,
     faults: Vec<(String, VecDeque<Fault>)>,
+    holds: Vec<Hold>,
     requests: Vec<Request>,
+    /// Bumped on every request, so a held answer can wait for the request it is waiting for.
+    arrivals: Option<tokio::sync::watch::Sender<usize>>,
 }
+
+/// An answer for `path` that waits until a request for each of `until` has arrived.
+#[derive(Debug, Clone)]
+struct Hold {
+    path: String,
+    until: Vec<String>,
+    /// Whether each held answer was released by that request (false: it gave up waiting).
+    released: Vec<bool>,
+}
+
+/// How long a held answer waits before it gives up and answers anyway (recorded as not released), so that a client
+/// that never sends the awaited request fails its test instead of hanging it. Tests that hold answers give hmon a
+/// `--timeout` above this (the [`crate::Env`] default is 5 s), so hmon does not give up first.
+const HOLD_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub struct FakeMirror {
     pub url: String,
@@ -88,7 +105,8 @@ impl FakeMirror {
     /// Starts an empty mirror with supply, exchange rate and blocks already set.
     pub fn start() -> FakeMirror {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let state = Arc::new(Mutex::new(State::default()));
+        let (arrivals, _) = tokio::sync::watch::channel(0);
+        let state = Arc::new(Mutex::new(State { arrivals: Some(arrivals), ..State::default() }));
         let shared = state.clone();
         let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
             let state = shared.clone();
@@ -120,9 +138,22 @@ impl FakeMirror {
         self.with(|s| s.statics.insert(path.to_string(), (status, body)));
     }
 
-    /// Scripts faults for requests whose path starts with `prefix`, used up in order.
+    /// Scripts faults for requests whose path and query (`/api/v1/accounts/0.0.7?transactions=false`) start with
+    /// `prefix`, used up in order.
     pub fn faults(&self, prefix: &str, faults: Vec<Fault>) {
         self.with(|s| s.faults.push((prefix.to_string(), faults.into())));
+    }
+
+    /// Holds every answer for exactly `path` until a request for exactly each of `until` has arrived (or
+    /// [`HOLD_LIMIT`] has passed): the answer can only come if the client sent them all without waiting for it.
+    pub fn hold_until(&self, path: &str, until: &[&str]) {
+        let until = until.iter().map(|u| u.to_string()).collect();
+        self.with(|s| s.holds.push(Hold { path: path.into(), until, released: Vec::new() }));
+    }
+
+    /// For each held answer to `path`, in order: whether the awaited request released it.
+    pub fn held(&self, path: &str) -> Vec<bool> {
+        self.with(|s| s.holds.iter().filter(|h| h.path == path).flat_map(|h| h.released.clone()).collect())
     }
 
     /// Adds an account with `tinybars` and `(token_id, balance, decimals)` token balances.
@@ -238,6 +269,11 @@ impl FakeMirror {
     pub fn count(&self, prefix: &str) -> usize {
         self.requests().iter().filter(|r| r.path.starts_with(prefix)).count()
     }
+
+    /// Requests for exactly `path`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.requests().iter().filter(|r| r.path == path).count()
+    }
 }
 
 fn base64_encode(bytes: &[u8]) -> Value {
@@ -264,7 +300,7 @@ fn respond(status: u16, body: &Value, headers: &[(&str, &str)]) -> Response<Body
 async fn handle(state: Arc<Mutex<State>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or("").to_string();
-    let fault = {
+    let (fault, hold) = {
         let mut s = state.lock().expect("state");
         let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         s.requests.push(Request {
@@ -273,11 +309,38 @@ async fn handle(state: Arc<Mutex<State>>, uri: Uri, headers: HeaderMap) -> Respo
             query: query.clone(),
             user_agent,
         });
-        s.faults
+        if let Some(arrivals) = &s.arrivals {
+            arrivals.send_modify(|n| *n += 1);
+        }
+        let full = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+        let fault = s
+            .faults
             .iter_mut()
-            .find(|(p, q)| path.starts_with(p.as_str()) && !q.is_empty())
-            .and_then(|(_, q)| q.pop_front())
+            .find(|(p, q)| full.starts_with(p.as_str()) && !q.is_empty())
+            .and_then(|(_, q)| q.pop_front());
+        let hold = s.holds.iter().position(|h| h.path == path).map(|i| {
+            let arrivals = s.arrivals.as_ref().expect("arrivals").subscribe();
+            (i, s.holds[i].until.clone(), arrivals)
+        });
+        (fault, hold)
     };
+    if let Some((i, until, mut arrivals)) = hold {
+        let arrived = |state: &Mutex<State>| {
+            let s = state.lock().expect("state");
+            until.iter().all(|u| s.requests.iter().any(|r| r.path == *u))
+        };
+        let released = tokio::time::timeout(HOLD_LIMIT, async {
+            while !arrived(&state) {
+                if arrivals.changed().await.is_err() {
+                    return false;
+                }
+            }
+            true
+        })
+        .await
+        .unwrap_or(false);
+        state.lock().expect("state").holds[i].released.push(released);
+    }
     match fault {
         Some(Fault::Hang) => return std::future::pending::<Response<Body>>().await,
         Some(Fault::Status(code)) => {

@@ -35,3 +35,27 @@ fn a_failing_part_fails_the_command_with_its_name() {
     assert!(stderr.starts_with("hmon: error: reading the hbar supply: 127.0.0.1:"), "{stderr}");
     assert!(stderr.contains("HTTP 500 on each of 3 attempts"), "{stderr}");
 }
+
+#[test]
+fn the_five_parts_are_asked_for_at_once() {
+    let env = Env::start();
+    env.mirror.nodes(3, |_| ("35.0.0.1".to_string(), 50211));
+    let parts = [
+        "/api/v1/transactions",
+        "/api/v1/blocks",
+        "/api/v1/network/nodes",
+        "/api/v1/network/supply",
+        "/api/v1/network/exchangerate",
+    ];
+    // Each answer waits for the four other requests: they come only if all five were sent together.
+    for part in parts {
+        let others: Vec<&str> = parts.iter().copied().filter(|p| *p != part).collect();
+        env.mirror.hold_until(part, &others);
+    }
+    let out = json_of(env.hmon().args(["network", "--json", "--timeout", "30s"]));
+    assert_eq!(out["node_count"], 3);
+    for part in parts {
+        assert_eq!(env.mirror.held(part), [true], "{part}");
+    }
+    assert_eq!(env.mirror.requests().len(), 5, "one request each");
+}

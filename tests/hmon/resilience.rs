@@ -1,4 +1,7 @@
 //! Network faults: retries where safe, none where not, and a stuck server never hangs hmon.
+//!
+//! `balance 0.0.1001` is the vehicle: faults are scripted for its account request only (`...?`), which also shows
+//! that the account's own failure is what is reported, whatever its concurrent tokens request got.
 
 use std::time::Duration;
 
@@ -6,23 +9,26 @@ use crate::fake_mirror::{Fault, Tx};
 use crate::mock_node::dead_address;
 use crate::{json_of, run, Env, Spawned, LIMIT};
 
+/// The account request of `balance 0.0.1001`, not its tokens request.
+const ACCOUNT: &str = "/api/v1/accounts/0.0.1001?";
+
 #[test]
 fn server_errors_are_retried_until_success() {
     let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
-    env.mirror.faults("/api/v1/accounts", vec![Fault::Status(503), Fault::Status(500)]);
+    env.mirror.faults(ACCOUNT, vec![Fault::Status(503), Fault::Status(500)]);
     let out = json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
     assert_eq!(out[0]["tinybars"], 1);
-    assert_eq!(env.mirror.count("/api/v1/accounts/0.0.1001"), 3);
+    assert_eq!(env.mirror.hits("/api/v1/accounts/0.0.1001"), 3);
 }
 
 #[test]
 fn retry_after_is_honoured() {
     let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);
-    env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("1")]);
+    env.mirror.faults(ACCOUNT, vec![Fault::RateLimited("1")]);
     json_of(env.hmon().args(["balance", "0.0.1001", "--json"]));
-    let reqs = env.mirror.requests();
+    let reqs: Vec<_> = env.mirror.requests().into_iter().filter(|r| r.path == "/api/v1/accounts/0.0.1001").collect();
     assert_eq!(reqs.len(), 2);
     let waited = reqs[1].at - reqs[0].at;
     assert!(waited >= Duration::from_millis(950), "waited only {waited:?} (backoff alone is 5 ms)");
@@ -31,40 +37,40 @@ fn retry_after_is_honoured() {
 #[test]
 fn an_unreasonable_retry_after_fails_at_once_and_says_so() {
     let env = Env::start();
-    env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("120")]);
+    env.mirror.faults(ACCOUNT, vec![Fault::RateLimited("120")]);
     let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 1);
     assert!(stderr.contains("is rate-limiting requests (HTTP 429); it asks to wait 2m"), "{stderr}");
-    assert_eq!(env.mirror.count("/api/v1/accounts"), 1);
+    assert_eq!(env.mirror.hits("/api/v1/accounts/0.0.1001"), 1);
 }
 
 #[test]
 fn persistent_rate_limiting_gives_up_after_the_attempts() {
     let env = Env::start();
-    env.mirror.faults("/api/v1/accounts", vec![Fault::RateLimited("0"); 5]);
+    env.mirror.faults(ACCOUNT, vec![Fault::RateLimited("0"); 5]);
     let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 1);
     assert!(stderr.contains("(HTTP 429) on each of 3 attempts"), "{stderr}");
-    assert_eq!(env.mirror.count("/api/v1/accounts"), 3);
+    assert_eq!(env.mirror.hits("/api/v1/accounts/0.0.1001"), 3);
 }
 
 #[test]
 fn client_errors_are_not_retried() {
     let env = Env::start();
-    env.mirror.faults("/api/v1/accounts", vec![Fault::Status(400)]);
+    env.mirror.faults(ACCOUNT, vec![Fault::Status(400)]);
     let (code, _, stderr) = run(env.hmon().args(["balance", "0.0.1001"]));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("rejected the request (HTTP 400): Bad Request"), "{stderr}");
-    assert_eq!(env.mirror.count("/api/v1/accounts"), 1);
+    assert_eq!(env.mirror.hits("/api/v1/accounts/0.0.1001"), 1);
     let (code, _, _) = run(env.hmon().args(["balance", "0.0.4242"]));
     assert_eq!(code, 4);
-    assert_eq!(env.mirror.count("/api/v1/accounts/0.0.4242"), 1, "404 is not retried");
+    assert_eq!(env.mirror.hits("/api/v1/accounts/0.0.4242"), 1, "404 is not retried");
 }
 
 #[test]
 fn a_server_that_never_answers_times_out_and_names_the_host() {
     let env = Env::start();
-    env.mirror.faults("/api/v1/accounts", vec![Fault::Hang; 3]);
+    env.mirror.faults(ACCOUNT, vec![Fault::Hang; 3]);
     // The command's own time limit (crate::LIMIT) kills a hmon that hangs, which fails the exit-code check.
     let (code, stdout, stderr) = run(env.hmon().args(["balance", "0.0.1001", "--json", "--timeout", "300ms"]));
     let host = env.mirror.url.trim_start_matches("http://");

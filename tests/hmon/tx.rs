@@ -13,6 +13,8 @@ fn every_id_form_finds_the_transaction() {
         assert_eq!(out[0]["consensus_timestamp"], "1700000005.000000007");
         assert_eq!(out[0]["transfers"][3]["amount"], 50);
     }
+    // One round trip each: the parent and its children come in one answer.
+    assert_eq!(env.mirror.requests().len(), 3);
     assert!(env.mirror.requests().iter().all(|r| r.path == "/api/v1/transactions/0.0.1001-1700000000-000000000"));
 }
 
