@@ -14,7 +14,8 @@ use crate::settings::{Overrides, Setting, Source};
 #[derive(Debug, Parser)]
 #[command(name = "hmon", version, propagate_version = true, max_term_width = 100)]
 #[command(after_help = "Exit codes: 0 success, 1 remote or network failure, 2 invalid input, 3 config error, \
-                        4 not found.\nDocs: man hmon, or README.md.")]
+                        4 not found, 5 local file or database failure, 70 internal error.\nDocs: man hmon, or \
+                        README.md.")]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -22,20 +23,42 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
-#[derive(Debug, Args)]
+/// Options every command takes. Help never shows the environment's values (a mirror URL may carry credentials),
+/// and neither does `Debug`.
+#[derive(Args)]
 pub struct GlobalArgs {
     /// Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config
     /// [default: the config's `network`, else testnet]
-    #[arg(long, global = true, help_heading = "Global options", env = "HMON_NETWORK", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "HMON_NETWORK",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
     pub network: Option<String>,
 
     /// Mirror node base URL, overriding the network's (e.g. http://127.0.0.1:5551)
-    #[arg(long, global = true, help_heading = "Global options", env = "HMON_MIRROR_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "HMON_MIRROR_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub mirror_url: Option<String>,
 
     /// Config file [default: <config dir>/hmon/config.toml]
-    #[arg(long, global = true, help_heading = "Global options", env = "HMON_CONFIG", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "HMON_CONFIG",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub config: Option<PathBuf>,
 
     /// Print JSON on stdout (and nothing else there)
@@ -55,8 +78,30 @@ pub struct GlobalArgs {
     pub verbose: u8,
 
     /// Time limit for each network request, e.g. 500ms, 10s [default: the config's `timeout`, else 10s]
-    #[arg(long, global = true, help_heading = "Global options", env = "HMON_TIMEOUT", value_name = "DURATION")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "HMON_TIMEOUT",
+        hide_env_values = true,
+        value_name = "DURATION"
+    )]
     pub timeout: Option<String>,
+}
+
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GlobalArgs")
+            .field("network", &self.network)
+            .field("mirror_url", &self.mirror_url.as_deref().map(crate::secret::mask_url))
+            .field("config", &self.config)
+            .field("json", &self.json)
+            .field("color", &self.color)
+            .field("quiet", &self.quiet)
+            .field("verbose", &self.verbose)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 #[derive(Debug, Subcommand)]

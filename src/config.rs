@@ -11,8 +11,12 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
+mod errors;
+
 pub use crate::secret::Secret;
 use crate::secret::{has_credentials, mask_url};
+use crate::text::inert;
+use errors::{locate, parse_error};
 
 /// The file as written. Unknown keys are errors, so a typo never silently does nothing. `Debug` never shows a
 /// secret: keys, webhook secrets, header values and URL credentials are masked, `[serve]` is left out.
@@ -49,26 +53,35 @@ impl ConfigFile {
             found.push("operator private key".to_string());
         }
         for hook in &self.webhooks {
-            let name = hook.name.escape_debug();
+            let name = inert(&hook.name);
             if hook.secret.is_some() {
                 found.push(format!("secret of webhook '{name}'"));
             }
             if !hook.headers.is_empty() {
                 found.push(format!("headers of webhook '{name}'"));
             }
-            if has_credentials(&hook.url) {
-                found.push(format!("credentials in the url of webhook '{name}'"));
+            if url_may_be_secret(&hook.url) {
+                found.push(format!("url of webhook '{name}'"));
             }
         }
         for (name, net) in &self.networks {
             if net.mirror_url.as_deref().is_some_and(has_credentials) {
-                found.push(format!("credentials in the mirror_url of network '{}'", name.escape_debug()));
+                found.push(format!("credentials in the mirror_url of network '{}'", inert(name)));
             }
         }
         if self.serve.is_some() {
             found.push("the [serve] section".to_string());
         }
         found
+    }
+}
+
+/// Whether a webhook URL may be a credential: user info, or a path or query beyond `/` (Slack and Discord put
+/// their tokens there).
+fn url_may_be_secret(url: &str) -> bool {
+    match url::Url::parse(url.trim()) {
+        Ok(u) => has_credentials(url) || !matches!(u.path(), "" | "/") || u.query().is_some(),
+        Err(_) => true,
     }
 }
 
@@ -226,101 +239,6 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }
-}
-
-/// Turns a TOML error into `path:line:col: key 'a.b': message`, without echoing the line or the value found
-/// (either may be a key or a token).
-fn parse_error(path: &Path, source: &str, err: &toml::de::Error) -> Error {
-    let message = without_found_value(err.message().trim_end_matches('\n'));
-    let Some(span) = err.span() else {
-        return Error::config(format!("invalid config file {}: {message}", path.display()));
-    };
-    let before = &source[..span.start.min(source.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    let key = key_at_line(source, line).map(|k| format!(" key '{k}':")).unwrap_or_default();
-    Error::config(format!("invalid config file {}:{line}:{column}:{key} {message}", path.display()))
-}
-
-/// A deserializer's message with the value it found left out, keeping what was expected and the kind of value
-/// found: `invalid type: string "Bearer abc", expected a map` becomes
-/// `invalid type: expected a map, found a string`. Other messages quote no value (key names and TOML syntax only)
-/// and pass unchanged.
-fn without_found_value(message: &str) -> String {
-    let expected = |rest: &str| rest.rfind(", expected ").map(|i| rest[i + 2..].to_string());
-    // `string "..."`, `integer `5``, `floating point `1.5``, `map`: the words before any quoted value.
-    let kind = |found: &str| found.split(['"', '`']).next().unwrap_or("").trim().to_string();
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some(expected) = expected(rest) {
-            return format!("invalid type: {expected}, found {}", article(&kind(rest)));
-        }
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        if let Some(expected) = expected(rest) {
-            return format!("invalid value ({}): {expected}", article(&kind(rest)));
-        }
-    }
-    if let Some(rest) = message.strip_prefix("unknown variant ") {
-        if let Some(expected) = expected(rest) {
-            return format!("unknown value: {expected}");
-        }
-    }
-    message.to_string()
-}
-
-/// `a map`, `an integer`.
-fn article(kind: &str) -> String {
-    match kind.chars().next() {
-        None => "a value".to_string(),
-        Some(c) if "aeiou".contains(c) => format!("an {kind}"),
-        Some(_) => format!("a {kind}"),
-    }
-}
-
-/// The dotted table name of a `[table]` or `[[array]]` header line, quotes removed; `None` for other lines.
-fn table_header(line: &str) -> Option<String> {
-    let inner = line.trim().strip_prefix('[')?.trim_start_matches('[').split(']').next()?;
-    Some(inner.replace('"', "").split('.').map(str::trim).collect::<Vec<_>>().join("."))
-}
-
-/// The dotted key defined on a 1-based line: the nearest `[table]` header above it plus the key left of `=`.
-fn key_at_line(source: &str, line: usize) -> Option<String> {
-    let mut table = String::new();
-    for (i, text) in source.lines().enumerate() {
-        if let Some(header) = table_header(text) {
-            table = header;
-            if i + 1 == line {
-                return Some(table);
-            }
-            continue;
-        }
-        if i + 1 == line {
-            let t = text.trim();
-            let key = t.split('=').next()?.trim().trim_matches('"');
-            if key.is_empty() || !t.contains('=') {
-                return (!table.is_empty()).then_some(table);
-            }
-            return Some(if table.is_empty() { key.to_string() } else { format!("{table}.{key}") });
-        }
-    }
-    None
-}
-
-/// The 1-based line of `key` under the table `table` (dotted path of a `[header]`), by a line scan.
-fn locate(source: &str, table: &[&str], key: &str) -> Option<usize> {
-    let want = table.join(".");
-    let mut current = String::new();
-    for (i, text) in source.lines().enumerate() {
-        if let Some(header) = table_header(text) {
-            current = header;
-            continue;
-        }
-        let Some((k, _)) = text.trim().split_once('=') else { continue };
-        if current == want && k.trim().trim_matches('"') == key {
-            return Some(i + 1);
-        }
-    }
-    None
 }
 
 /// Whether others than the owner can read the file (Unix); other platforms report `None`.

@@ -158,8 +158,15 @@ mod tests {
         assert_eq!(exit_code(&anyhow::Error::new(io).context("cannot write in /etc")), Exit::Local);
         let sqlite = rusqlite::Connection::open("/nonexistent-dir/for/hmon.db").unwrap_err();
         assert_eq!(exit_code(&anyhow::Error::new(sqlite).context("cannot open the store")), Exit::Local);
+        // A port nothing listens on: bound, then released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let refused = runtime.block_on(reqwest::get("http://127.0.0.1:9/")).unwrap_err();
+        let refused = runtime
+            .block_on(async {
+                let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build().unwrap();
+                client.get(format!("http://127.0.0.1:{port}/")).send().await
+            })
+            .unwrap_err();
         assert!(std::error::Error::source(&refused).is_some(), "an I/O cause sits under the reqwest error");
         assert_eq!(exit_code(&anyhow::Error::new(refused).context("posting")), Exit::Remote);
     }

@@ -51,13 +51,24 @@ impl<T> Setting<T> {
     }
 }
 
-/// What the command line (flags or their environment variables) asked for.
-#[derive(Debug, Default, Clone)]
+/// What the command line (flags or their environment variables) asked for. `Debug` masks URL credentials.
+#[derive(Default, Clone)]
 pub struct Overrides {
     pub network: Option<Setting<String>>,
     pub mirror_url: Option<Setting<String>>,
     pub config: Option<Setting<PathBuf>>,
     pub timeout: Option<Setting<String>>,
+}
+
+impl fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Overrides")
+            .field("network", &self.network)
+            .field("mirror_url", &self.mirror_url.as_ref().map(|u| mask_url(&u.value)))
+            .field("config", &self.config)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// Retry and concurrency tuning for the mirror client.
@@ -368,6 +379,10 @@ mod tests {
             ("[operator]\nprivate_key = \"k\"\n", "operator private key"),
             ("[[webhooks]]\nname = \"ops\"\nurl = \"https://h/x\"\nsecret = \"s\"\n", "secret of webhook 'ops'"),
             (
+                "[[webhooks]]\nname = \"ops\"\nurl = \"https://hooks.slack.com/services/T/B/x\"\n",
+                "url of webhook 'ops'",
+            ),
+            (
                 "[[webhooks]]\nname = \"ops\"\nurl = \"https://h/x\"\nheaders = { A = \"b\" }\n",
                 "headers of webhook 'ops'",
             ),
@@ -385,7 +400,8 @@ mod tests {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
             assert!(Settings::resolve(over, no_env).unwrap().warnings.is_empty());
         }
-        let (dir, over) = with_config("network = \"mainnet\"\n");
+        let (dir, over) =
+            with_config("network = \"mainnet\"\n[[webhooks]]\nname = \"a\"\nurl = \"https://h.example\"\n");
         std::fs::set_permissions(dir.path().join("c.toml"), std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(Settings::resolve(over, no_env).unwrap().warnings.is_empty(), "nothing secret, no warning");
     }

@@ -49,12 +49,13 @@ impl<T: fmt::Display> fmt::Display for Inert<T> {
 }
 
 /// A text cell for CSV: made [`inert`], then neutralised against formula injection as the OWASP CSV-injection
-/// guidance describes. A cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
-/// `'`, so spreadsheets show it as text instead of evaluating it. Only for text columns: numbers stay numbers.
-/// The CSV writer must also quote every text cell, so that a separator inside the text cannot start a new cell.
+/// guidance describes: a cell that would start with `=`, `+`, `-` or `@` gets a leading `'`, so spreadsheets show
+/// it as text instead of evaluating it (a leading tab or carriage return, the guidance's other two, is already
+/// written `\t` or `\r` by [`inert`]). Only for text columns: numbers stay numbers. The CSV writer must also quote
+/// every text cell, so that a separator inside the text cannot start a new cell.
 pub fn csv_text(text: &str) -> Cow<'_, str> {
     let shown = inert(text);
-    if shown.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if shown.starts_with(['=', '+', '-', '@']) {
         Cow::Owned(format!("'{shown}"))
     } else {
         shown

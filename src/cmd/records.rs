@@ -1,5 +1,7 @@
 //! `hmon records`: an account's transaction history, newest first.
 
+use std::io::Write as _;
+
 use clap::{Args, ValueEnum};
 
 use super::view::TransactionView;
@@ -212,43 +214,42 @@ fn row(v: &TransactionView) -> Vec<Cell> {
     ]
 }
 
-/// CSV with a header row. Text cells come from the network: they are made inert and neutralised against formula
-/// injection (`crate::text::csv_text`) and always quoted; number cells stay plain numbers.
+/// The CSV header; every row has these columns in this order.
+const CSV_HEADER: &str =
+    "consensus_timestamp,time,transaction_id,type,result,fee_tinybars,net_tinybars,memo,transfers\n";
+
+/// CSV (RFC 4180) with a header row. Text cells come from the network: each is made inert and neutralised against
+/// formula injection (`crate::text::csv_text`) and always quoted, so neither a separator in it nor a spreadsheet's
+/// guess (a timestamp read as a float, a memo `1e5` as a number) changes it; the amounts are bare numbers.
 fn write_csv(views: &[TransactionView]) -> anyhow::Result<()> {
-    let mut w =
-        csv::WriterBuilder::new().quote_style(csv::QuoteStyle::NonNumeric).from_writer(std::io::stdout().lock());
-    w.write_record([
-        "consensus_timestamp",
-        "time",
-        "transaction_id",
-        "type",
-        "result",
-        "fee_tinybars",
-        "net_tinybars",
-        "memo",
-        "transfers",
-    ])?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    out.write_all(CSV_HEADER.as_bytes())?;
     for v in views {
-        let text = |s: &str| csv_text(s).into_owned();
-        w.write_record([
-            text(&v.consensus_timestamp),
-            text(&v.time),
-            text(&v.transaction_id),
-            text(&v.kind),
-            text(&v.result),
-            v.fee_tinybars.to_string(),
-            v.net_tinybars.unwrap_or(0).to_string(),
-            text(&v.memo),
-            text(&v.transfers_text()),
-        ])?;
+        let text = [&v.consensus_timestamp, &v.time, &v.transaction_id, &v.kind, &v.result].map(|t| quoted(t));
+        let (memo, transfers) = (quoted(&v.memo), quoted(&v.transfers_text()));
+        let (fee, net) = (v.fee_tinybars, v.net_tinybars.unwrap_or(0));
+        writeln!(out, "{},{fee},{net},{memo},{transfers}", text.join(","))?;
     }
-    w.flush()?;
+    out.flush()?;
     Ok(())
+}
+
+/// A quoted CSV text field.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", csv_text(text).replace('"', "\"\""))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_text_fields_are_quoted_and_formula_safe() {
+        assert_eq!(quoted("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(quoted("=1+1"), "\"'=1+1\"");
+        assert_eq!(quoted("1700000005.000000007"), "\"1700000005.000000007\"");
+        assert_eq!(CSV_HEADER.split(',').count(), 9);
+    }
 
     #[test]
     fn limits_must_be_positive_whole_numbers() {

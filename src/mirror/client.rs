@@ -21,8 +21,9 @@ pub struct ClientOptions {
     pub retry: RetryPolicy,
 }
 
-/// A mirror node REST client. Cheap to clone; clones share one connection pool.
-#[derive(Debug, Clone)]
+/// A mirror node REST client. Cheap to clone; clones share one connection pool. `Debug` shows the host only:
+/// the base URL may carry credentials.
+#[derive(Clone)]
 pub struct MirrorClient {
     http: reqwest::Client,
     base: String,
@@ -30,6 +31,12 @@ pub struct MirrorClient {
     opts: ClientOptions,
     limiter: Option<Arc<RateLimiter>>,
     sent: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for MirrorClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MirrorClient").field("host", &self.host).field("opts", &self.opts).finish_non_exhaustive()
+    }
 }
 
 /// Pages followed at most for one listing, as a guard against a server whose `next` never ends.

@@ -91,7 +91,7 @@ impl Monitor {
             events: events.clone(),
         };
         let pipeline = tokio::spawn(evaluate(batch_rx, manager, sink));
-        let delivered = dispatcher.subscribe();
+        let delivered = dispatcher.subscribe_from_start();
         let (forward_stop, stop_forwarding) = tokio::sync::oneshot::channel();
         let forward = tokio::spawn(forward_deliveries(delivered, events, stop_forwarding));
         (Monitor { stop, pipeline, forward, forward_stop, dispatcher }, events_rx)
@@ -149,8 +149,14 @@ async fn forward_deliveries(
             Err(broadcast::error::RecvError::Closed) => return,
         }
     }
-    while let Ok(e) = delivered.try_recv() {
-        let _ = events.send(Event::Delivery(e));
+    loop {
+        match delivered.try_recv() {
+            Ok(e) => {
+                let _ = events.send(Event::Delivery(e));
+            }
+            Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+            Err(_) => return,
+        }
     }
 }
 

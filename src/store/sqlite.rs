@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
 use super::MetricStore;
+use crate::error::Error;
 use crate::metrics::{labels_match, Labels, Sample};
 use crate::timestamp::Timestamp;
 
@@ -90,7 +91,10 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            bail!("cannot switch to the WAL journal mode (the journal mode stayed {mode})");
+            return Err(Error::local(format!(
+                "cannot switch to the WAL journal mode (the journal mode stayed {mode})"
+            ))
+            .into());
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Self::setup(conn, shown)
@@ -125,9 +129,12 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         }
         SCHEMA_VERSION => {}
         v if v > SCHEMA_VERSION => {
-            bail!("its schema version is {v}, written by a newer hmon (this one knows up to {SCHEMA_VERSION})")
+            return Err(Error::local(format!(
+                "its schema version is {v}, written by a newer hmon (this one knows up to {SCHEMA_VERSION})"
+            ))
+            .into())
         }
-        v => bail!("its schema version {v} is not one hmon ever wrote"),
+        v => return Err(Error::local(format!("its schema version {v} is not one hmon ever wrote")).into()),
     }
     tx.commit()?;
     Ok(())

@@ -136,6 +136,8 @@ struct Shared {
     wake: Notify,
     stats: Mutex<BTreeMap<String, WebhookStats>>,
     events: broadcast::Sender<DeliveryEvent>,
+    /// A receiver made before the workers started, for [`Dispatcher::subscribe_from_start`].
+    first_events: Mutex<Option<broadcast::Receiver<DeliveryEvent>>>,
     stop: watch::Sender<bool>,
     workers: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -151,7 +153,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Dispatcher {
     /// Starts `workers` delivery tasks; re-queues everything pending in the outbox first (in order). Must run
     /// inside a tokio runtime; one dispatcher per outbox. Pending entries of webhooks no longer configured are
-    /// dropped. Re-queued deliveries may begin before anyone has subscribed to the events.
+    /// dropped. Re-queued deliveries may begin before anyone has subscribed: [`Dispatcher::subscribe_from_start`]
+    /// hears them anyway.
     pub fn start(webhooks: Vec<Webhook>, outbox: Outbox, opts: DispatcherOptions) -> anyhow::Result<Dispatcher> {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| anyhow!("the webhook dispatcher must be started inside a tokio runtime"))?;
@@ -168,6 +171,7 @@ impl Dispatcher {
             targets.push(Endpoint::new(hook).map_err(|e| anyhow!("webhook '{name}': {e}"))?);
         }
         let stats = targets.iter().map(|t| (t.hook.name.clone(), WebhookStats::default())).collect();
+        let (events, first_events) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
             targets,
             by_name,
@@ -177,7 +181,8 @@ impl Dispatcher {
             queue: Mutex::new(KeyedQueue::default()),
             wake: Notify::new(),
             stats: Mutex::new(stats),
-            events: broadcast::channel(1024).0,
+            events,
+            first_events: Mutex::new(Some(first_events)),
             stop: watch::channel(false).0,
             workers: Mutex::new(Vec::new()),
         });
@@ -222,6 +227,12 @@ impl Dispatcher {
     /// Events from now on. A receiver that lags more than 1024 events behind misses some (`RecvError::Lagged`).
     pub fn subscribe(&self) -> broadcast::Receiver<DeliveryEvent> {
         self.shared.events.subscribe()
+    }
+
+    /// Events since the dispatcher started, re-queued deliveries included, for the first caller; later callers get
+    /// [`Dispatcher::subscribe`].
+    pub fn subscribe_from_start(&self) -> broadcast::Receiver<DeliveryEvent> {
+        lock(&self.shared.first_events).take().unwrap_or_else(|| self.subscribe())
     }
 
     /// Stops taking work, waits up to `grace` for in-flight deliveries; whatever is left stays in the outbox

@@ -18,8 +18,8 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
 use crate::mirror::retry::parse_retry_after;
+use crate::secret::{url_origin, Secret};
 use crate::timestamp::Timestamp;
 
 pub use dispatcher::{DeliveryEvent, DeliveryStats, Dispatcher, DispatcherOptions, ShutdownReport, WebhookStats};
@@ -66,7 +66,7 @@ impl fmt::Debug for WebhookConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookConfig")
             .field("name", &self.name)
-            .field("url", &redact_url(&self.url))
+            .field("url", &url_origin(&self.url))
             .field("format", &self.format)
             .field("headers", &masked(&self.headers))
             .field("secret", &self.secret)
@@ -135,7 +135,7 @@ impl fmt::Debug for Webhook {
 impl Webhook {
     /// The URL cut to `scheme://host:port`, safe for logs and errors.
     pub fn target(&self) -> String {
-        redact_url(&self.url)
+        url_origin(&self.url)
     }
 }
 
@@ -149,18 +149,6 @@ fn check_url(url: &str) -> Result<(), String> {
         return Err(format!("invalid url: it has no host: {expected}"));
     }
     Ok(())
-}
-
-/// `scheme://host[:port]` of a URL, or a placeholder when it does not parse.
-pub(crate) fn redact_url(url: &str) -> String {
-    match reqwest::Url::parse(url.trim()) {
-        Ok(u) => match (u.host_str(), u.port()) {
-            (Some(h), Some(p)) => format!("{}://{h}:{p}", u.scheme()),
-            (Some(h), None) => format!("{}://{h}", u.scheme()),
-            _ => "<invalid url>".to_string(),
-        },
-        Err(_) => "<invalid url>".to_string(),
-    }
 }
 
 fn masked(headers: &BTreeMap<String, String>) -> BTreeMap<&str, &str> {
@@ -382,7 +370,6 @@ mod tests {
             }
             assert!(text.contains("Authorization") && text.contains("https://hooks.slack.com"), "{text}");
         }
-        assert_eq!(redact_url("http://u:p@127.0.0.1:8080/a?b=c"), "http://127.0.0.1:8080");
     }
 
     #[test]

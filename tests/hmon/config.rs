@@ -47,6 +47,9 @@ fn mirror_url_credentials_are_masked_in_show_check_and_errors() {
         assert_eq!(code, 0, "{stderr}");
         assert!(stdout.contains(&masked) && !stdout.contains("hunter2") && !stderr.contains("hunter2"), "{stdout}");
     }
+    let (code, stdout, _) = run(env.hmon().env("HMON_MIRROR_URL", &url).arg("--help"));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("HMON_MIRROR_URL") && !stdout.contains("hunter2"), "help hides the value: {stdout}");
     let (code, _, stderr) = run(env.hmon().args(["--mirror-url", "ftp://mirror-user:hunter2@h", "config", "show"]));
     assert_eq!(code, 2);
     assert!(stderr.contains("'ftp://***@h'") && !stderr.contains("hunter2"), "{stderr}");

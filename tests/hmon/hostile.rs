@@ -76,8 +76,10 @@ fn csv_text_cells_never_start_a_formula_and_numbers_stay_numbers() {
     for row in &rows {
         assert_eq!((&row[5], &row[6]), ("100000", "-100005"), "amounts are plain numbers, negative ones included");
     }
-    // Text cells are quoted, so a separator in them cannot open a new cell; numbers are not.
+    // Text cells are quoted (the timestamp too, so no spreadsheet reads it as a float), so a separator in them cannot
+    // open a new cell; numbers are not.
     let line = stdout.lines().nth(1).unwrap();
+    assert!(line.starts_with("\"1700000100.000000007\",\"2023-"), "{line}");
     assert!(line.contains("\"CRYPTOTRANSFER\",\"SUCCESS\",100000,-100005,\"'=HYPERLINK"), "{line}");
 }
 

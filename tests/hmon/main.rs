@@ -137,7 +137,8 @@ fn quoted(text: String) -> String {
 pub struct Spawned(pub Child);
 
 impl Spawned {
-    /// Waits for the process to exit, at most `limit`; past it the process is killed and the test fails.
+    /// Waits for the process to exit, at most `limit`; past it the process is killed and the test fails. The
+    /// standard library has no wait with a time limit, so this looks every 10 ms.
     pub fn wait_within(&mut self, limit: Duration) -> ExitStatus {
         let deadline = Instant::now() + limit;
         loop {

@@ -107,15 +107,21 @@ fn a_hanging_receiver_delays_nothing_else() {
     env.mirror.account("0.0.1001", 100, &[]);
     let hanging = Receiver::start(&[Answer::Hang, Answer::Hang, Answer::Hang]);
     let healthy = Receiver::start(&[]);
-    config(
-        &env,
-        &[("hanging", &hanging.url, "timeout = \"300ms\"\nmax_attempts = 2"), ("healthy", &healthy.url, "")],
-        "",
-    );
-    let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--json"]));
+    config(&env, &[("hanging", &hanging.url, "timeout = \"1s\"\nmax_attempts = 2"), ("healthy", &healthy.url, "")], "");
+    let (code, stdout, stderr) = run(env.hmon().args(["watch", "--once", "--json"]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(healthy.wait_for(1, WAIT).len(), 1);
     assert_eq!(hanging.received().len(), 2, "timed out twice, then given up");
+    // Order, not time, proves it: the healthy receiver's delivery is reported before the hanging one's first
+    // timeout, which a dispatcher that delivered one after the other could not do.
+    let outcomes: Vec<(String, String)> = lines(&stdout)
+        .into_iter()
+        .filter(|e| e["type"] == "delivery")
+        .map(|e| (e["webhook"].as_str().unwrap_or("").to_string(), e["event"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let first_of = |hook: &str| outcomes.iter().position(|(w, _)| w == hook);
+    assert!(first_of("healthy") < first_of("hanging") && first_of("healthy").is_some(), "{outcomes:?}");
+    assert_eq!(outcomes[first_of("healthy").unwrap()].1, "delivered", "{outcomes:?}");
 }
 
 /// Spawns `hmon watch` with JSON Lines on a pipe; returns the process (killed on drop) and a channel of its events.
