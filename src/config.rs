@@ -211,7 +211,8 @@ impl LoadedConfig {
     pub fn load(path: &Path, explicit: bool) -> Result<Self, Error> {
         let source = match std::fs::read_to_string(path) {
             Ok(s) => s,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Self::default()),
+            // A default path under a file (not a directory) cannot hold a config either: defaults too.
+            Err(e) if is_absent(&e) && !explicit => return Ok(Self::default()),
             Err(e) => {
                 return Err(Error::config(format!("cannot read config file {}: {}", path.display(), io_reason(&e))))
             }
@@ -239,6 +240,11 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
     }
+}
+
+/// Whether an I/O error means that no file is there.
+pub(crate) fn is_absent(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory)
 }
 
 /// Whether others than the owner can read the file (Unix); other platforms report `None`.

@@ -38,7 +38,7 @@ pub fn remove_rule(path: &Path, name: &str) -> anyhow::Result<bool> {
 fn read(path: &Path) -> anyhow::Result<DocumentMut> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) if crate::config::is_absent(&e) => String::new(),
         Err(e) => return Err(Error::config(format!("cannot read config file {}: {e}", path.display())).into()),
     };
     text.parse::<DocumentMut>()

@@ -170,12 +170,20 @@ fn local_failures_exit_5_and_name_the_path() {
     let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--store", store.to_str().unwrap()]));
     assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains("cannot open the metric store") && stderr.contains("a-file/sub"), "{stderr}");
-    // A config file that cannot be written (sysfs refuses new directories, even to root).
-    let (code, _, stderr) = run(env
-        .hmon()
-        .env_remove("HMON_CONFIG")
-        .env("XDG_CONFIG_HOME", "/sys/hmon-test-unwritable")
-        .args(["alert", "add", "--name", "x", "--metric", "network_tps", "--condition", "<", "--threshold", "1"]));
+    // A config file that cannot be written, even by root: its directory would have to be made under a file.
+    let config_home = file.join("xdg");
+    let (code, _, stderr) = run(env.hmon().env_remove("HMON_CONFIG").env("XDG_CONFIG_HOME", &config_home).args([
+        "alert",
+        "add",
+        "--name",
+        "x",
+        "--metric",
+        "network_tps",
+        "--condition",
+        "<",
+        "--threshold",
+        "1",
+    ]));
     assert_eq!(code, 5, "{stderr}");
-    assert!(stderr.contains("cannot create /sys/hmon-test-unwritable/hmon"), "{stderr}");
+    assert!(stderr.contains(&format!("cannot create {}", config_home.join("hmon").display())), "{stderr}");
 }
