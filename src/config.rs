@@ -80,7 +80,9 @@ impl ConfigFile {
 /// their tokens there).
 fn url_may_be_secret(url: &str) -> bool {
     match url::Url::parse(url.trim()) {
-        Ok(u) => has_credentials(url) || !matches!(u.path(), "" | "/") || u.query().is_some(),
+        Ok(u) => {
+            !u.username().is_empty() || u.password().is_some() || !matches!(u.path(), "" | "/") || u.query().is_some()
+        }
         Err(_) => true,
     }
 }

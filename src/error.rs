@@ -30,6 +30,20 @@ impl Exit {
     pub fn code(self) -> i32 {
         self as i32
     }
+
+    /// How much a failure of this class needs attention, for choosing one exit code among several failures:
+    /// a bug, then local trouble, then the remote (retrying may help), then config, input, and not found.
+    fn seriousness(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::NotFound => 1,
+            Exit::Usage => 2,
+            Exit::Config => 3,
+            Exit::Remote => 4,
+            Exit::Local => 5,
+            Exit::Bug => 6,
+        }
+    }
 }
 
 /// A classified failure. The message says what was wrong and what is expected; it never holds a secret.
@@ -98,22 +112,6 @@ pub fn exit_code(err: &anyhow::Error) -> Exit {
         }
     }
     Exit::Remote
-}
-
-impl Exit {
-    /// How much a failure of this class needs attention, for choosing one exit code among several failures:
-    /// a bug, then local trouble, then the remote (retrying may help), then config, input, and not found.
-    fn seriousness(self) -> u8 {
-        match self {
-            Exit::Success => 0,
-            Exit::NotFound => 1,
-            Exit::Usage => 2,
-            Exit::Config => 3,
-            Exit::Remote => 4,
-            Exit::Local => 5,
-            Exit::Bug => 6,
-        }
-    }
 }
 
 /// Of several failures, the index of the one whose exit code the process should end with: the most serious class

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::text::inert;
+
 /// How a piece of a line stands out when colour is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Style {
@@ -31,7 +33,8 @@ impl Style {
     }
 }
 
-/// One line of the screen: pieces of text, each already made inert, with their style.
+/// One line of the screen: pieces of text, each made inert on the way in, with their style. Callers that measure
+/// or pad text before adding it make it inert first (`crate::text::inert`), so that widths match what is shown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Line(Vec<(String, Style)>);
 
@@ -45,7 +48,12 @@ impl Line {
     }
 
     pub(super) fn add(mut self, text: impl Into<String>, style: Style) -> Self {
-        self.0.push((text.into(), style));
+        let text = text.into();
+        let text = match inert(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(shown) => shown,
+        };
+        self.0.push((text, style));
         self
     }
 
