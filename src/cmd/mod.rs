@@ -63,6 +63,15 @@ impl Context {
     }
 }
 
+/// The store file a command uses: `--store PATH`, else the default `<data dir>/hmon/hmon.db`.
+pub fn store_path(arg: Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf> {
+    match arg {
+        Some(path) => Ok(path.to_path_buf()),
+        None => crate::store::default_path()
+            .ok_or_else(|| Error::local("no data directory is known on this system; pass --store PATH").into()),
+    }
+}
+
 /// Turns a mirror "not found" into exit 4 with `what` as the message; other failures keep their own class.
 pub fn not_found_as(err: MirrorError, what: impl FnOnce() -> String) -> anyhow::Error {
     match err {

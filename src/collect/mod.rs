@@ -71,5 +71,17 @@ pub async fn run<C: Collector>(
     }
 }
 
+/// The collector that produces `metric`, if any: the batches of that collector are where its series are
+/// expected (for `absent` rules and staleness).
+pub fn collector_of(metric: &str) -> Option<&'static str> {
+    Some(match metric {
+        "account_balance_hbar" | "account_token_balance" | "account_transactions" => "accounts",
+        "mirror_lag_seconds" | "network_tps" => "mirror",
+        "network_nodes" | "network_stake_hbar" | "node_up" | "node_latency_seconds" => "nodes",
+        "webhook_deliveries" | "webhook_failures" | "webhook_dropped" | "webhook_dead_letters" => "webhooks",
+        _ => return None,
+    })
+}
+
 /// The fastest a collector may poll: the public mirror caches responses for 1-2 s.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(2);

@@ -3,9 +3,11 @@
 //! buffers, for `watch` and tests) and [`SqliteStore`] (a durable file, for the daemon). Both keep the same
 //! contract, checked by one shared conformance suite.
 
+pub mod db;
 pub mod memory;
 pub mod sqlite;
 
+pub use db::Db;
 pub use memory::MemoryStore;
 pub use sqlite::{default_path, SqliteStore, DEFAULT_RETENTION};
 

@@ -1,48 +1,23 @@
-//! [`SqliteStore`]: samples kept in an SQLite file (WAL journal, `synchronous=NORMAL`), for the daemon. It owns
-//! the `series` and `samples` tables and the file's `PRAGMA user_version`; other modules may keep their own
-//! tables in the same file through their own connections, so nothing here touches tables it did not create.
+//! [`SqliteStore`]: samples kept in the store database ([`Db`]), for durable runs. It reads and writes the
+//! `series` and `samples` tables only.
 //! Timestamps are stored as whole milliseconds, values as REAL (NaN is stored as NULL and read back as NaN).
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, MutexGuard};
 use std::time::Duration;
 
 use anyhow::Context;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
+use super::db::Db;
 use super::MetricStore;
-use crate::error::Error;
 use crate::metrics::{labels_match, Labels, Sample};
 use crate::timestamp::Timestamp;
 
 /// How long the daemon keeps samples unless configured otherwise: 7 days.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-
-/// The schema version this build writes and reads, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
-
-/// How long a statement waits for another connection's lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Schema version 1. A series is a name plus its labels as canonical JSON (keys sorted, compact). The samples
-/// primary key `(series_id, ts_ms)` is the clustered index every query uses: newest-n and ranges per series, the
-/// newest sample per series and deletes by age per series.
-const SCHEMA_V1: &str = "
-    CREATE TABLE IF NOT EXISTS series (
-        id     INTEGER PRIMARY KEY,
-        name   TEXT NOT NULL,
-        labels TEXT NOT NULL,
-        UNIQUE (name, labels)
-    );
-    CREATE TABLE IF NOT EXISTS samples (
-        series_id INTEGER NOT NULL REFERENCES series (id),
-        ts_ms     INTEGER NOT NULL,
-        value     REAL,
-        PRIMARY KEY (series_id, ts_ms)
-    ) WITHOUT ROWID;
-";
 
 /// The default store file, `<data dir>/hmon/hmon.db` (e.g. `~/.local/share/hmon/hmon.db` on Linux), if the
 /// platform has a data directory.
@@ -50,12 +25,10 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("hmon").join("hmon.db"))
 }
 
-/// A [`MetricStore`] in an SQLite file. One connection behind a mutex: calls are short and serialized.
-#[derive(Debug)]
+/// A [`MetricStore`] in the store database ([`Db`]), sharing its one connection.
+#[derive(Debug, Clone)]
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
-    /// The file path as shown in error messages.
-    shown: String,
+    db: Arc<Db>,
 }
 
 /// A series row: its id and labels.
@@ -65,79 +38,40 @@ struct SeriesRow {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed, with its parent directories) the store file at `path` and brings its schema
-    /// up to date. Fails if the file was written by a newer hmon.
+    /// The metric store inside `db`.
+    pub fn new(db: Arc<Db>) -> Self {
+        Self { db }
+    }
+
+    /// Opens (creating if needed, with its parent directories) the store file at `path`, beside any owner.
+    /// Fails if the file was written by a newer hmon.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
-        let shown = path.display().to_string();
-        Self::open_file(path, shown.clone()).with_context(|| format!("cannot open the metric store {shown}"))
+        Ok(Self::new(Db::open_shared(path)?))
     }
 
     /// A store in memory only, gone when dropped (for tests).
     pub fn open_in_memory() -> anyhow::Result<Self> {
-        let conn = Connection::open_in_memory().context("cannot open an in-memory metric store")?;
-        Self::setup(conn, ":memory:".to_string()).context("cannot set up an in-memory metric store")
+        Ok(Self::new(Db::in_memory()?))
     }
 
     /// The file path as shown in messages (`:memory:` for an in-memory store).
     pub fn path(&self) -> &str {
-        &self.shown
+        self.db.path()
     }
 
-    fn open_file(path: &Path, shown: String) -> anyhow::Result<Self> {
-        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the directory {}", dir.display()))?;
-        }
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::local(format!(
-                "cannot switch to the WAL journal mode (the journal mode stayed {mode})"
-            ))
-            .into());
-        }
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Self::setup(conn, shown)
+    /// The database it lives in.
+    pub fn db(&self) -> &Arc<Db> {
+        &self.db
     }
 
-    fn setup(mut conn: Connection, shown: String) -> anyhow::Result<Self> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn), shown })
-    }
-
-    // A panic while holding the lock leaves at most an open transaction, which rusqlite rolls back on drop,
-    // so a poisoned lock still guards a usable connection.
     fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+        self.db.lock()
     }
 
     /// The context of a failed read (`write` false) or write.
     fn failed(&self, write: bool) -> String {
-        format!("cannot {} the metric store {}", if write { "write to" } else { "read" }, self.shown)
+        format!("cannot {} the metric store {}", if write { "write to" } else { "read" }, self.db.path())
     }
-}
-
-/// Creates or upgrades the schema, in one immediate transaction so concurrent openers do not race.
-fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    match version {
-        0 => {
-            tx.execute_batch(SCHEMA_V1)?;
-            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        }
-        SCHEMA_VERSION => {}
-        v if v > SCHEMA_VERSION => {
-            return Err(Error::local(format!(
-                "its schema version is {v}, written by a newer hmon (this one knows up to {SCHEMA_VERSION})"
-            ))
-            .into())
-        }
-        v => return Err(Error::local(format!("its schema version {v} is not one hmon ever wrote")).into()),
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 /// Labels in their canonical stored form: a JSON object with sorted keys, no whitespace.
@@ -319,6 +253,7 @@ fn to_sample(name: &str, labels: &Labels, ts_ms: i64, value: f64) -> Sample {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::db::SCHEMA_VERSION;
     use crate::store::tests::conformance;
 
     fn t(secs: i64) -> Timestamp {
@@ -379,7 +314,7 @@ mod tests {
         std::fs::write(&file, "not a directory").unwrap();
         let path = file.join("sub/hmon.db");
         let err = SqliteStore::open(&path).unwrap_err();
-        assert!(err.to_string().contains(&format!("cannot open the metric store {}", path.display())), "{err:#}");
+        assert!(err.to_string().contains(&format!("cannot open the store {}", path.display())), "{err:#}");
         assert!(format!("{err:#}").contains("cannot create the directory"), "{err:#}");
         let not_sqlite = dir.path().join("garbage.db");
         std::fs::write(&not_sqlite, vec![b'x'; 4096]).unwrap();

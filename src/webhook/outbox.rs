@@ -5,26 +5,17 @@
 //! (HTTP 2xx) or the dispatcher gave up on it (counted as dropped): delivery is at least once. The SQLite outbox
 //! uses its own connection and its own table, so it can live in the same file as the metric store.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::Hash;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::Arc;
 
 use anyhow::{anyhow, Context};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::notification::Notification;
+use crate::store::Db;
 use crate::timestamp::Timestamp;
-
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS webhook_outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    webhook TEXT NOT NULL,
-    ordering_key TEXT NOT NULL,
-    notification TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    created_ms INTEGER NOT NULL
-)";
 
 /// One pending delivery.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,166 +31,109 @@ pub struct Entry {
     pub created_ms: i64,
 }
 
-/// Pending deliveries; cheap to clone (clones share the same store).
+/// Pending deliveries; cheap to clone (clones share the same database).
 #[derive(Clone)]
 pub struct Outbox {
-    inner: Arc<Inner>,
-}
-
-enum Inner {
-    Memory(Mutex<Memory>),
-    Sqlite(Mutex<Connection>),
-}
-
-#[derive(Default)]
-struct Memory {
-    next: i64,
-    entries: BTreeMap<i64, Entry>,
+    db: Arc<Db>,
 }
 
 impl std::fmt::Debug for Outbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.is_durable() { "Outbox(sqlite)" } else { "Outbox(memory)" })
+        write!(f, "Outbox({})", self.db.path())
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Stores a delivery of `n` to `webhook` under ordering `key` inside `tx` (so it commits with whatever decided
+/// it); returns its seq.
+pub fn push_in(tx: &Transaction<'_>, webhook: &str, key: &str, n: &Notification, now_ms: i64) -> anyhow::Result<i64> {
+    let json = serde_json::to_string(n).context("cannot encode the notification")?;
+    tx.execute(
+        "INSERT INTO webhook_outbox (webhook, ordering_key, notification, attempts, created_ms, next_ms) \
+         VALUES (?1, ?2, ?3, 0, ?4, ?4)",
+        params![webhook, key, json, now_ms],
+    )
+    .context("cannot store a webhook notification in the outbox")?;
+    Ok(tx.last_insert_rowid())
 }
 
 impl Outbox {
     /// An outbox that lives as long as the process: nothing survives a restart.
     pub fn memory() -> Outbox {
-        Outbox { inner: Arc::new(Inner::Memory(Mutex::new(Memory { next: 1, ..Default::default() }))) }
+        Outbox { db: Db::in_memory().expect("an in-memory SQLite database opens") }
     }
 
-    /// Opens (creating if needed) the `webhook_outbox` table in the SQLite file at `path`, on a connection of its
-    /// own: WAL, a 5 s busy timeout; a push is synced to disk before it returns.
+    /// The outbox in the store database `db`.
+    pub fn new(db: Arc<Db>) -> Outbox {
+        Outbox { db }
+    }
+
+    /// Opens the outbox in the store file at `path`, beside any owner (for tests and short edits).
     pub fn open_sqlite(path: &Path) -> anyhow::Result<Outbox> {
-        let what = || format!("cannot open the webhook outbox in {}", path.display());
-        let conn = Connection::open(path).with_context(what)?;
-        conn.busy_timeout(Duration::from_secs(5)).with_context(what)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).with_context(what)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::debug!(mode, "the webhook outbox database did not switch to WAL");
-        }
-        conn.pragma_update(None, "synchronous", "NORMAL").with_context(what)?;
-        conn.execute_batch(SCHEMA).with_context(what)?;
-        Ok(Outbox { inner: Arc::new(Inner::Sqlite(Mutex::new(conn))) })
+        Ok(Outbox { db: Db::open_shared(path)? })
+    }
+
+    /// The database it lives in.
+    pub fn db(&self) -> &Arc<Db> {
+        &self.db
     }
 
     /// Whether entries survive a restart.
     pub fn is_durable(&self) -> bool {
-        matches!(*self.inner, Inner::Sqlite(_))
+        self.db.is_durable()
     }
 
-    /// Stores a delivery of `n` to `webhook` under ordering `key`; durable before it returns. Returns its seq.
+    /// Stores a delivery of `n` to `webhook` under ordering `key`; durable (synced) before it returns. Returns its
+    /// seq.
     pub fn push(&self, webhook: &str, key: &str, n: &Notification) -> anyhow::Result<i64> {
-        let created_ms = Timestamp::now().as_millis();
-        match &*self.inner {
-            Inner::Memory(m) => {
-                let mut m = lock(m);
-                let seq = m.next;
-                m.next += 1;
-                let entry = Entry {
-                    seq,
-                    webhook: webhook.to_string(),
-                    key: key.to_string(),
-                    notification: n.clone(),
-                    attempts: 0,
-                    created_ms,
-                };
-                m.entries.insert(seq, entry);
-                Ok(seq)
-            }
-            Inner::Sqlite(c) => {
-                let json = serde_json::to_string(n).context("cannot encode the notification")?;
-                let conn = lock(c);
-                // A push is synced to disk before it returns; updates and removals need not be: losing one to a
-                // power cut means a redelivery (receivers dedupe on the id) or an attempt counted once less.
-                let failed = "cannot store a webhook notification in the outbox";
-                conn.pragma_update(None, "synchronous", "FULL").context(failed)?;
-                let inserted = conn.execute(
-                    "INSERT INTO webhook_outbox (webhook, ordering_key, notification, attempts, created_ms) \
-                     VALUES (?1, ?2, ?3, 0, ?4)",
-                    params![webhook, key, json, created_ms],
-                );
-                conn.pragma_update(None, "synchronous", "NORMAL").context(failed)?;
-                inserted.context(failed)?;
-                Ok(conn.last_insert_rowid())
-            }
-        }
+        let now_ms = Timestamp::now().as_millis();
+        self.db.write_synced(|tx| push_in(tx, webhook, key, n, now_ms))
     }
 
     /// Everything pending, oldest first. Rows that no longer decode are logged and removed.
     pub fn pending(&self) -> anyhow::Result<Vec<Entry>> {
-        match &*self.inner {
-            Inner::Memory(m) => Ok(lock(m).entries.values().cloned().collect()),
-            Inner::Sqlite(c) => {
-                let conn = lock(c);
-                let rows = read_rows(&conn).context("cannot read the webhook outbox")?;
-                let mut out = Vec::with_capacity(rows.len());
-                for (seq, row) in rows {
-                    match row {
-                        Ok(entry) => out.push(entry),
-                        Err(e) => {
-                            tracing::warn!(seq, error = %e, "removing an undecodable entry from the webhook outbox");
-                            conn.execute("DELETE FROM webhook_outbox WHERE seq = ?1", [seq])
-                                .context("cannot clean the webhook outbox")?;
-                        }
-                    }
+        let conn = self.db.lock();
+        let rows = read_rows(&conn).context("cannot read the webhook outbox")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (seq, row) in rows {
+            match row {
+                Ok(entry) => out.push(entry),
+                Err(e) => {
+                    tracing::warn!(seq, error = %e, "removing an undecodable entry from the webhook outbox");
+                    conn.execute("DELETE FROM webhook_outbox WHERE seq = ?1", [seq])
+                        .context("cannot clean the webhook outbox")?;
                 }
-                Ok(out)
             }
         }
+        Ok(out)
     }
 
     /// Forgets entry `seq` (delivered or given up on). Removing an absent entry is not an error.
     pub fn remove(&self, seq: i64) -> anyhow::Result<()> {
-        match &*self.inner {
-            Inner::Memory(m) => {
-                lock(m).entries.remove(&seq);
-                Ok(())
-            }
-            Inner::Sqlite(c) => {
-                lock(c)
-                    .execute("DELETE FROM webhook_outbox WHERE seq = ?1", [seq])
-                    .context("cannot remove a delivered notification from the webhook outbox")?;
-                Ok(())
-            }
-        }
+        self.db
+            .lock()
+            .execute("DELETE FROM webhook_outbox WHERE seq = ?1", [seq])
+            .context("cannot remove a delivered notification from the webhook outbox")?;
+        Ok(())
     }
 
     /// Counts one more attempt for entry `seq`.
     pub fn record_attempt(&self, seq: i64) -> anyhow::Result<()> {
-        match &*self.inner {
-            Inner::Memory(m) => {
-                if let Some(e) = lock(m).entries.get_mut(&seq) {
-                    e.attempts = e.attempts.saturating_add(1);
-                }
-                Ok(())
-            }
-            Inner::Sqlite(c) => {
-                lock(c)
-                    .execute("UPDATE webhook_outbox SET attempts = attempts + 1 WHERE seq = ?1", [seq])
-                    .context("cannot record a delivery attempt in the webhook outbox")?;
-                Ok(())
-            }
-        }
+        self.db
+            .lock()
+            .execute("UPDATE webhook_outbox SET attempts = attempts + 1 WHERE seq = ?1", [seq])
+            .context("cannot record a delivery attempt in the webhook outbox")?;
+        Ok(())
     }
 
     /// How many entries are pending.
     pub fn len(&self) -> anyhow::Result<u64> {
-        match &*self.inner {
-            Inner::Memory(m) => Ok(lock(m).entries.len() as u64),
-            Inner::Sqlite(c) => {
-                let n: Option<i64> = lock(c)
-                    .query_row("SELECT COUNT(*) FROM webhook_outbox", [], |r| r.get(0))
-                    .optional()
-                    .context("cannot count the webhook outbox")?;
-                Ok(n.unwrap_or(0).max(0) as u64)
-            }
-        }
+        let n: Option<i64> = self
+            .db
+            .lock()
+            .query_row("SELECT COUNT(*) FROM webhook_outbox WHERE dead_ms IS NULL", [], |r| r.get(0))
+            .optional()
+            .context("cannot count the webhook outbox")?;
+        Ok(n.unwrap_or(0).max(0) as u64)
     }
 
     /// Whether nothing is pending.
@@ -271,7 +205,8 @@ type Row = (i64, Result<Entry, anyhow::Error>);
 
 fn read_rows(conn: &Connection) -> rusqlite::Result<Vec<Row>> {
     let mut stmt = conn.prepare(
-        "SELECT seq, webhook, ordering_key, notification, attempts, created_ms FROM webhook_outbox ORDER BY seq",
+        "SELECT seq, webhook, ordering_key, notification, attempts, created_ms FROM webhook_outbox \
+         WHERE dead_ms IS NULL ORDER BY seq",
     )?;
     let rows = stmt.query_map([], |r| {
         let seq: i64 = r.get(0)?;
