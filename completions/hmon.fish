@@ -119,7 +119,7 @@ complete -c hmon -n "__fish_hmon_using_subcommand network" -s h -l help -d 'Prin
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s V -l version -d 'Print version'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l interval -d 'How often to collect account and mirror data, e.g. 10s (at least 2s) [default: [collect] interval, else 10s]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l account -d 'An account to watch, in addition to the config\'s [[accounts]] (repeatable)' -r
-complete -c hmon -n "__fish_hmon_using_subcommand watch" -l store -d 'Keep samples in this SQLite file instead of memory; also makes the webhook outbox durable' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l store -d 'Keep samples, alert state and the webhook outbox in this SQLite file [default: memory; with --once, <data dir>/hmon/hmon.db]' -r -F
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
@@ -127,7 +127,7 @@ complete -c hmon -n "__fish_hmon_using_subcommand watch" -l color -d 'When to us
 always\t''
 never\t''"
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
-complete -c hmon -n "__fish_hmon_using_subcommand watch" -l once -d 'Run one collection cycle, evaluate the rules, deliver the notifications, then exit'
+complete -c hmon -n "__fish_hmon_using_subcommand watch" -l once -d 'Run one collection cycle, evaluate the rules, deliver the notifications, then exit (for cron: state, cursors and the outbox are kept in the store file from run to run)'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l json -d 'Print JSON on stdout (and nothing else there)'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'

@@ -138,6 +138,8 @@ pub struct CollectSection {
     pub batch_size: Option<usize>,
     /// Time limit of each node probe (default "3s").
     pub probe_timeout: Option<String>,
+    /// Cycles of its collector a series may miss before its alerts resolve with "no data" (default 5).
+    pub stale_cycles: Option<u32>,
 }
 
 /// `[operator]`: the account that pays for transactions, and its key.

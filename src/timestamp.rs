@@ -79,6 +79,21 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// In JSON (API answers, stored state): RFC 3339 in UTC, e.g. `"2026-11-24T12:00:00.5Z"`.
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Timestamp::parse_rfc3339(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("invalid RFC 3339 time '{text}'")))
+    }
+}
+
 impl FromStr for Timestamp {
     type Err = Error;
 

@@ -1,32 +1,104 @@
 //! The alert manager: evaluates every rule on every new sample and keeps state per rule *and* per series.
 //!
-//! Each (rule, series) pair moves inactive -> pending -> firing -> resolved (back to inactive) on its own, so one
-//! account's alert never silences another's, and change conditions compare a series only with its own previous
-//! value. Time comes in with each call (`now`), which keeps the state machine testable without sleeps.
+//! Each (rule, series) pair moves inactive -> pending -> firing -> inactive on its own, so one account's alert
+//! never silences another's, and change conditions compare a series only with its own previous value. Time comes
+//! in with each call (`now`), which keeps the state machine testable without sleeps.
+//!
+//! Work comes in batches, one per collector cycle: [`AlertManager::begin_batch`], [`AlertManager::observe`] for
+//! each sample, [`AlertManager::end_batch`] (absent rules, staleness, silences), then [`AlertManager::take_changes`]
+//! hands over what to persist. The caller commits the changed states and the notifications they produced in one
+//! transaction, then calls [`AlertManager::committed`], or [`AlertManager::rolled_back`] if the commit failed: the
+//! states that produced notifications go back to what they were, so the next batch decides again and nothing
+//! counts as notified that was not queued.
+//!
+//! What receivers were told is part of the state (`announced`): a firing alert is announced once (then repeated
+//! every `repeat`), a resolved one only if its firing was announced. While a silence matches, nothing is sent;
+//! what is owed goes out when the silence ends.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
+use serde::{Deserialize, Serialize};
+
+use crate::collect::collector_of;
 use crate::metrics::{labels_match, Labels, Sample};
 use crate::timestamp::Timestamp;
 use crate::webhook::{AlertStatus, Notification};
 
-use super::rule::{render_summary, Rule};
+use super::rule::{render_summary, Condition, Rule};
+use super::silence::Silence;
 
 /// Where one (rule, series) pair stands.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
 pub enum Phase {
     Inactive,
     Pending { since: Timestamp },
-    Firing { since: Timestamp, last_sent: Timestamp },
+    Firing { since: Timestamp },
 }
 
-#[derive(Debug, Clone)]
-struct SeriesState {
-    phase: Phase,
-    previous: Option<f64>,
-    labels: Labels,
+/// The state of one (rule, series) pair, as persisted (JSON in `alert_state.state`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesState {
+    #[serde(flatten)]
+    pub phase: Phase,
+    /// The `starts_at` receivers were told fires, until its resolved notification is queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced: Option<Timestamp>,
+    /// When the last firing notification was queued (the `repeat` clock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sent: Option<Timestamp>,
+    /// When an announced alert stopped firing, while its resolved notification is held back by a silence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+    /// The last value seen (the previous value for change conditions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// When a sample last arrived (absent rules), or when the rule was first evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Timestamp>,
+    /// Cycles of its collector in a row without a sample of this series.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub missed: u32,
+    /// Whether the alert ended because its series stopped reporting.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_data: bool,
+    /// The series' labels (the key, stored beside the state).
+    #[serde(skip)]
+    pub labels: Labels,
+    /// The batch that last brought a sample (not persisted).
+    #[serde(skip)]
+    batch: u64,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl SeriesState {
+    fn new(labels: Labels) -> Self {
+        SeriesState {
+            phase: Phase::Inactive,
+            announced: None,
+            last_sent: None,
+            resolved_at: None,
+            value: None,
+            seen: None,
+            missed: 0,
+            no_data: false,
+            labels,
+            batch: 0,
+        }
+    }
+
+    /// Whether receivers are owed a notification (held back by a silence).
+    fn owes(&self) -> bool {
+        match self.phase {
+            Phase::Firing { since } => self.announced != Some(since),
+            _ => self.announced.is_some(),
+        }
+    }
 }
 
 /// A notification to deliver, with the rule's webhook selection and the key that orders its deliveries.
@@ -39,14 +111,39 @@ pub struct Outgoing {
     pub ordering_key: String,
 }
 
-/// One firing alert, for displays.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActiveAlert {
+/// One (rule, series) state, for displays and the read model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertView {
     pub rule: String,
     pub labels: Labels,
+    pub severity: crate::webhook::Severity,
+    /// `pending` or `firing`.
+    pub state: &'static str,
+    /// When it started pending or firing.
     pub since: Timestamp,
-    pub value: f64,
+    pub value: Option<f64>,
+    /// Whether a silence holds its notifications back.
+    pub silenced: bool,
+    /// The rule's summary for it.
+    pub summary: String,
 }
+
+/// What changed in a batch, to persist in one transaction with the batch's notifications.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// (rule, canonical label JSON, state JSON).
+    pub upserts: Vec<(String, String, String)>,
+    /// (rule, canonical label JSON).
+    pub deletes: Vec<(String, String)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.upserts.is_empty() && self.deletes.is_empty()
+    }
+}
+
+type Key = (usize, u64);
 
 /// Evaluates rules on samples.
 #[derive(Debug, Default)]
@@ -54,7 +151,21 @@ pub struct AlertManager {
     rules: Vec<Rule>,
     /// metric name -> (first matcher label -> rules) and rules without matchers.
     index: HashMap<String, MetricRules>,
-    states: HashMap<(usize, u64), SeriesState>,
+    states: HashMap<Key, SeriesState>,
+    /// States changed since the last [`AlertManager::take_changes`] (a missing state is a delete).
+    dirty: HashSet<Key>,
+    /// States handed over by `take_changes` and not yet committed.
+    in_commit: HashSet<Key>,
+    /// States as they were before this batch produced a notification from them.
+    undo: HashMap<Key, Option<SeriesState>>,
+    /// The label JSON of states forgotten and not yet deleted from the store.
+    removed: HashMap<Key, String>,
+    /// States with a notification held back by a silence.
+    held: HashSet<Key>,
+    silences: Vec<Silence>,
+    batch: u64,
+    /// Cycles of a collector without a sample before a series counts as gone.
+    stale_cycles: u32,
 }
 
 #[derive(Debug, Default)]
@@ -62,6 +173,9 @@ struct MetricRules {
     by_label: HashMap<(String, String), Vec<usize>>,
     unlabelled: Vec<usize>,
 }
+
+/// The default staleness window, in cycles of the series' collector.
+pub const DEFAULT_STALE_CYCLES: u32 = 5;
 
 impl AlertManager {
     pub fn new(rules: Vec<Rule>) -> Self {
@@ -73,108 +187,395 @@ impl AlertManager {
                 None => entry.unlabelled.push(i),
             }
         }
-        Self { rules, index, states: HashMap::new() }
+        Self { rules, index, stale_cycles: DEFAULT_STALE_CYCLES, ..Default::default() }
+    }
+
+    /// Sets how many cycles of its collector a series may miss before it counts as gone (at least 1).
+    pub fn with_stale_cycles(mut self, cycles: u32) -> Self {
+        self.stale_cycles = cycles.max(1);
+        self
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
-    /// Evaluates every matching rule on `sample` at time `now`; returns the notifications this causes.
+    /// Loads persisted states: (rule, label JSON, state JSON) rows. Returns the rows that no longer apply (their
+    /// rule is gone, or they do not decode), for the caller to delete.
+    pub fn restore(&mut self, rows: Vec<(String, String, String)>) -> Vec<(String, String)> {
+        let mut stale = Vec::new();
+        for (rule, labels_json, state_json) in rows {
+            let Some(i) = self.rules.iter().position(|r| r.name == rule) else {
+                tracing::info!(rule = %rule, "forgetting the state of a rule that is no longer configured");
+                stale.push((rule, labels_json));
+                continue;
+            };
+            let decoded = serde_json::from_str::<Labels>(&labels_json)
+                .and_then(|labels| serde_json::from_str::<SeriesState>(&state_json).map(|s| (labels, s)));
+            match decoded {
+                Ok((labels, mut state)) => {
+                    let key = (i, series_hash(&self.rules[i].metric, &labels));
+                    state.labels = labels;
+                    if state.owes() {
+                        self.held.insert(key);
+                    }
+                    self.states.insert(key, state);
+                }
+                Err(e) => {
+                    tracing::warn!(rule = %rule, error = %e, "forgetting an alert state that does not decode");
+                    stale.push((rule, labels_json));
+                }
+            }
+        }
+        stale
+    }
+
+    /// Sets the silences in force for this batch; notifications they match are held back.
+    pub fn set_silences(&mut self, silences: Vec<Silence>) {
+        let lifted = self.silences.iter().any(|old| !silences.iter().any(|new| new.id == old.id));
+        self.silences = silences;
+        if lifted {
+            // Something was held back by a silence that is gone now: settle it at the end of the batch.
+            self.dirty.extend(self.held.iter().copied());
+        }
+    }
+
+    /// Starts a batch of samples from one collector cycle.
+    pub fn begin_batch(&mut self) {
+        self.batch += 1;
+    }
+
+    /// Evaluates every matching rule on `sample` at time `now`; pushes the notifications this causes.
     pub fn observe(&mut self, sample: &Sample, now: Timestamp, out: &mut Vec<Outgoing>) {
         let Some(metric) = self.index.get(&sample.name) else { return };
-        let series = series_hash(sample);
         let mut candidates: Vec<usize> = metric.unlabelled.clone();
         for (k, v) in &sample.labels {
             if let Some(rules) = metric.by_label.get(&(k.clone(), v.clone())) {
                 candidates.extend(rules.iter().copied());
             }
         }
+        if candidates.is_empty() {
+            return;
+        }
+        let series = series_hash(&sample.name, &sample.labels);
         for i in candidates {
-            if labels_match(&self.rules[i].labels, &sample.labels) {
+            if !labels_match(&self.rules[i].labels, &sample.labels) {
+                continue;
+            }
+            if self.rules[i].condition == Condition::Absent {
+                self.saw(i, now);
+            } else {
                 self.step(i, series, sample, now, out);
             }
         }
     }
 
+    /// A sample for absent rule `i` arrived.
+    fn saw(&mut self, i: usize, now: Timestamp) {
+        let key = (i, series_hash(&self.rules[i].metric, &self.rules[i].labels));
+        let labels = self.rules[i].labels.clone();
+        let batch = self.batch;
+        let state = self.states.entry(key).or_insert_with(|| SeriesState::new(labels));
+        state.seen = Some(now);
+        state.batch = batch;
+        self.dirty.insert(key);
+    }
+
     fn step(&mut self, i: usize, series: u64, sample: &Sample, now: Timestamp, out: &mut Vec<Outgoing>) {
+        let key = (i, series);
         let rule = &self.rules[i];
-        let state = self.states.entry((i, series)).or_insert_with(|| SeriesState {
-            phase: Phase::Inactive,
-            previous: None,
-            labels: sample.labels.clone(),
-        });
-        let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), state.previous);
-        state.previous = Some(sample.value);
-        let elapsed = |from: Timestamp| from.seconds_until(now);
-        let (next, status) = match state.phase {
-            Phase::Inactive if !active => (Phase::Inactive, None),
-            Phase::Inactive if rule.pending.is_zero() => {
-                (Phase::Firing { since: now, last_sent: now }, Some(AlertStatus::Firing))
+        let next = match self.states.get(&key) {
+            Some(state) => {
+                let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), state.value);
+                let next = advance(state.phase, active, rule, now);
+                if next != state.phase || state.owes() || due_repeat(state, rule, now) {
+                    // This may notify: remember the state as it was, should the commit fail.
+                    self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+                }
+                next
             }
-            Phase::Inactive => (Phase::Pending { since: now }, None),
-            Phase::Pending { .. } if !active => (Phase::Inactive, None),
-            Phase::Pending { since } if elapsed(since) >= rule.pending.as_secs_f64() => {
-                (Phase::Firing { since: now, last_sent: now }, Some(AlertStatus::Firing))
+            None => {
+                let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), None);
+                let next = advance(Phase::Inactive, active, rule, now);
+                if next != Phase::Inactive {
+                    self.undo.entry(key).or_insert(None);
+                }
+                self.states.insert(key, SeriesState::new(sample.labels.clone()));
+                next
             }
-            pending @ Phase::Pending { .. } => (pending, None),
-            Phase::Firing { since, .. } if !active => {
-                out.push(outgoing(rule, &state.labels, sample.value, since, Some(now), AlertStatus::Resolved));
-                (Phase::Inactive, None)
-            }
-            Phase::Firing { since, last_sent } if elapsed(last_sent) >= rule.repeat.as_secs_f64() => {
-                (Phase::Firing { since, last_sent: now }, Some(AlertStatus::Firing))
-            }
-            firing @ Phase::Firing { .. } => (firing, None),
         };
-        state.phase = next;
-        if let (Some(status), Phase::Firing { since, .. }) = (status, next) {
-            out.push(outgoing(rule, &state.labels, sample.value, since, None, status));
+        let batch = self.batch;
+        let Some(state) = self.states.get_mut(&key) else { return };
+        state.batch = batch;
+        let mut changed = state.value.is_none_or(|v| v.to_bits() != sample.value.to_bits()) || state.missed > 0;
+        state.value = Some(sample.value);
+        state.missed = 0;
+        if next != state.phase {
+            if matches!(state.phase, Phase::Firing { .. }) && state.announced.is_some() {
+                state.resolved_at = Some(now);
+                state.no_data = false;
+            }
+            state.phase = next;
+            changed = true;
+        }
+        if changed || state.owes() || due_repeat(state, rule, now) {
+            self.dirty.insert(key);
+            self.settle(key, now, out);
         }
     }
 
-    /// The phase of `rule` for the series of `sample` (for tests and displays).
-    pub fn phase(&self, rule: &str, sample_like: &Sample) -> Phase {
-        let Some(i) = self.rules.iter().position(|r| r.name == rule) else { return Phase::Inactive };
-        self.states.get(&(i, series_hash(sample_like))).map_or(Phase::Inactive, |s| s.phase)
+    /// Ends a batch from `collector` at `now`: `absent` rules of its metrics are checked, series it no longer
+    /// reports go stale after the staleness window, and notifications held back by a silence that ended go out.
+    pub fn end_batch(&mut self, collector: &str, now: Timestamp, out: &mut Vec<Outgoing>) {
+        let batch = self.batch;
+        for i in 0..self.rules.len() {
+            let rule = &self.rules[i];
+            if rule.condition != Condition::Absent || source(&rule.metric, &rule.labels) != Some(collector) {
+                continue;
+            }
+            let key = (i, series_hash(&rule.metric, &rule.labels));
+            let labels = rule.labels.clone();
+            let pending = rule.pending;
+            let state = self.states.entry(key).or_insert_with(|| SeriesState::new(labels));
+            let first = state.seen.is_none();
+            let reference = *state.seen.get_or_insert(now);
+            let missing = state.batch != batch;
+            if first {
+                self.dirty.insert(key);
+            }
+            let next = match (missing, state.phase) {
+                (false, _) => Phase::Inactive,
+                (true, Phase::Firing { since }) => Phase::Firing { since },
+                (true, _) if reference.seconds_until(now) >= pending.as_secs_f64() => Phase::Firing { since: now },
+                (true, _) => Phase::Pending { since: reference },
+            };
+            if next != state.phase {
+                self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+                if matches!(state.phase, Phase::Firing { .. }) && state.announced.is_some() {
+                    state.resolved_at = Some(now);
+                }
+                state.phase = next;
+                self.dirty.insert(key);
+            }
+            self.settle(key, now, out);
+        }
+        self.expire(collector, now, out);
+        let held: Vec<Key> = self.held.iter().copied().filter(|k| self.dirty.contains(k)).collect();
+        for key in held {
+            self.settle(key, now, out);
+        }
     }
 
-    /// Every firing alert, ordered by rule then labels.
-    pub fn firing(&self) -> Vec<ActiveAlert> {
-        let mut active: Vec<ActiveAlert> = self
+    /// Series of `collector`'s metrics that missed this batch: counted, and once past the window, resolved with
+    /// "no data" and forgotten.
+    fn expire(&mut self, collector: &str, now: Timestamp, out: &mut Vec<Outgoing>) {
+        let batch = self.batch;
+        let mut gone = Vec::new();
+        for (key, state) in self.states.iter_mut() {
+            let rule = &self.rules[key.0];
+            if state.batch == batch
+                || rule.condition == Condition::Absent
+                || source(&rule.metric, &state.labels) != Some(collector)
+            {
+                continue;
+            }
+            state.missed = state.missed.saturating_add(1);
+            self.dirty.insert(*key);
+            if state.missed >= self.stale_cycles {
+                gone.push(*key);
+            }
+        }
+        for key in gone {
+            let Some(state) = self.states.get_mut(&key) else { continue };
+            self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+            if let Phase::Firing { .. } = state.phase {
+                if state.announced.is_some() {
+                    state.resolved_at = Some(now);
+                    state.no_data = true;
+                }
+            }
+            state.phase = Phase::Inactive;
+            self.settle(key, now, out);
+        }
+    }
+
+    /// Sends what receivers are owed for `key`, unless a silence holds it back; forgets idle states.
+    fn settle(&mut self, key: Key, now: Timestamp, out: &mut Vec<Outgoing>) {
+        let rule = &self.rules[key.0];
+        let Some(state) = self.states.get(&key) else { return };
+        let owes = state.owes() || due_repeat(state, rule, now);
+        if owes && self.silences.iter().any(|s| s.matches(&rule.name, &state.labels, now)) {
+            self.held.insert(key);
+            return;
+        }
+        self.held.remove(&key);
+        if owes {
+            self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+        }
+        let Some(state) = self.states.get_mut(&key) else { return };
+        match state.phase {
+            Phase::Firing { since } if owes => {
+                out.push(outgoing(rule, state, since, None, AlertStatus::Firing));
+                state.announced = Some(since);
+                state.last_sent = Some(now);
+            }
+            Phase::Firing { .. } => {}
+            Phase::Inactive | Phase::Pending { .. } => {
+                if let Some(started) = state.announced {
+                    let ended = state.resolved_at.unwrap_or(now);
+                    out.push(outgoing(rule, state, started, Some(ended), AlertStatus::Resolved));
+                    state.announced = None;
+                    state.resolved_at = None;
+                    state.last_sent = None;
+                    state.no_data = false;
+                }
+            }
+        }
+        if state.phase == Phase::Inactive && state.announced.is_none() && state.missed >= self.stale_cycles {
+            let labels = serde_json::to_string(&state.labels).unwrap_or_else(|_| "{}".into());
+            self.removed.insert(key, labels);
+            self.states.remove(&key);
+        }
+        self.dirty.insert(key);
+    }
+
+    /// The states changed since the last call, to persist; they count as in flight until [`Self::committed`] or
+    /// [`Self::rolled_back`].
+    pub fn take_changes(&mut self) -> Changes {
+        let mut changes = Changes::default();
+        for key in self.dirty.drain() {
+            let rule = &self.rules[key.0].name;
+            match self.states.get(&key) {
+                Some(state) => {
+                    let labels = serde_json::to_string(&state.labels).unwrap_or_else(|_| "{}".into());
+                    let json = serde_json::to_string(state).unwrap_or_else(|_| "{}".into());
+                    changes.upserts.push((rule.clone(), labels, json));
+                }
+                None => {
+                    if let Some(labels) = self.removed.get(&key) {
+                        changes.deletes.push((rule.clone(), labels.clone()));
+                    }
+                }
+            }
+            self.in_commit.insert(key);
+        }
+        changes
+    }
+
+    /// The last changes and their notifications are stored.
+    pub fn committed(&mut self) {
+        for key in self.in_commit.drain() {
+            if !self.states.contains_key(&key) {
+                self.removed.remove(&key);
+            }
+        }
+        self.undo.clear();
+    }
+
+    /// Storing the last changes failed: the states that produced notifications go back to what they were (so
+    /// the next batch decides again), and every change stays to be stored next time.
+    pub fn rolled_back(&mut self) {
+        for (key, before) in self.undo.drain() {
+            match before {
+                Some(state) => {
+                    self.states.insert(key, state);
+                }
+                None => {
+                    self.states.remove(&key);
+                }
+            }
+        }
+        self.dirty.extend(self.in_commit.drain());
+    }
+
+    /// Every pending and firing (rule, series), ordered by rule then labels.
+    pub fn alerts(&self, now: Timestamp) -> Vec<AlertView> {
+        let mut views: Vec<AlertView> = self
             .states
             .iter()
-            .filter_map(|((i, _), s)| match s.phase {
-                Phase::Firing { since, .. } => Some(ActiveAlert {
-                    rule: self.rules[*i].name.clone(),
+            .filter_map(|((i, _), s)| {
+                let rule = &self.rules[*i];
+                let (state, since) = match s.phase {
+                    Phase::Pending { since } => ("pending", since),
+                    Phase::Firing { since } => ("firing", since),
+                    Phase::Inactive => return None,
+                };
+                Some(AlertView {
+                    summary: render_summary(rule, &s.labels, s.value.unwrap_or(f64::NAN), state),
+                    rule: rule.name.clone(),
                     labels: s.labels.clone(),
+                    severity: rule.severity,
+                    state,
                     since,
-                    value: s.previous.unwrap_or(f64::NAN),
-                }),
-                _ => None,
+                    value: s.value,
+                    silenced: self.silences.iter().any(|x| x.matches(&rule.name, &s.labels, now)),
+                })
             })
             .collect();
-        active.sort_by(|a, b| (&a.rule, &a.labels).cmp(&(&b.rule, &b.labels)));
-        active
+        views.sort_by(|a, b| (&a.rule, &a.labels).cmp(&(&b.rule, &b.labels)));
+        views
+    }
+
+    /// The phase of `rule` for the series of `sample_like` (for tests and displays).
+    pub fn phase(&self, rule: &str, sample_like: &Sample) -> Phase {
+        let Some(i) = self.rules.iter().position(|r| r.name == rule) else { return Phase::Inactive };
+        let labels =
+            if self.rules[i].condition == Condition::Absent { &self.rules[i].labels } else { &sample_like.labels };
+        self.states.get(&(i, series_hash(&sample_like.name, labels))).map_or(Phase::Inactive, |s| s.phase)
     }
 }
 
-fn series_hash(sample: &Sample) -> u64 {
+/// The next phase of a threshold or change rule after a sample.
+fn advance(phase: Phase, active: bool, rule: &Rule, now: Timestamp) -> Phase {
+    match phase {
+        Phase::Inactive if !active => Phase::Inactive,
+        Phase::Inactive if rule.pending.is_zero() => Phase::Firing { since: now },
+        Phase::Inactive => Phase::Pending { since: now },
+        Phase::Pending { .. } if !active => Phase::Inactive,
+        Phase::Pending { since } if since.seconds_until(now) >= rule.pending.as_secs_f64() => {
+            Phase::Firing { since: now }
+        }
+        pending @ Phase::Pending { .. } => pending,
+        Phase::Firing { .. } if !active => Phase::Inactive,
+        firing @ Phase::Firing { .. } => firing,
+    }
+}
+
+/// Whether an announced firing alert is due to be repeated.
+fn due_repeat(state: &SeriesState, rule: &Rule, now: Timestamp) -> bool {
+    matches!(state.phase, Phase::Firing { since } if state.announced == Some(since))
+        && state.last_sent.is_none_or(|sent| sent.seconds_until(now) >= rule.repeat.as_secs_f64())
+}
+
+/// The collector whose batches carry `metric`'s series: `collector_*` metrics by their `collector` label.
+fn source<'a>(metric: &str, labels: &'a Labels) -> Option<&'a str> {
+    match collector_of(metric) {
+        Some(c) => Some(c),
+        None => labels.get("collector").map(String::as_str),
+    }
+}
+
+fn series_hash(name: &str, labels: &Labels) -> u64 {
     let mut h = DefaultHasher::new();
-    sample.name.hash(&mut h);
-    sample.labels.hash(&mut h);
+    name.hash(&mut h);
+    labels.hash(&mut h);
     h.finish()
 }
 
 fn outgoing(
     rule: &Rule,
-    labels: &Labels,
-    value: f64,
+    state: &SeriesState,
     since: Timestamp,
     ended: Option<Timestamp>,
     status: AlertStatus,
 ) -> Outgoing {
-    let status_text = if status == AlertStatus::Firing { "firing" } else { "resolved" };
+    let labels = &state.labels;
+    let value = state.value.unwrap_or(f64::NAN);
+    let no_data = status == AlertStatus::Resolved && state.no_data;
+    let mut summary = render_summary(rule, labels, value, status.as_str());
+    if no_data {
+        summary.push_str(" (no data: the series stopped reporting)");
+    }
     let series: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
     Outgoing {
         notification: Notification {
@@ -188,7 +589,7 @@ fn outgoing(
             threshold: rule.threshold,
             starts_at: since.to_rfc3339(),
             ends_at: ended.map(Timestamp::to_rfc3339),
-            summary: render_summary(rule, labels, value, status_text),
+            summary,
             test: false,
         },
         webhooks: rule.webhooks.clone(),

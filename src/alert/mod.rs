@@ -3,3 +3,4 @@
 pub mod edit;
 pub mod manager;
 pub mod rule;
+pub mod silence;

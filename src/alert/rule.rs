@@ -19,11 +19,13 @@ pub const KNOWN_METRICS: &[&str] = &[
     "network_stake_hbar",
     "mirror_lag_seconds",
     "network_tps",
+    "collector_up",
     "collector_errors",
     "collector_duration_seconds",
     "webhook_deliveries",
     "webhook_failures",
     "webhook_dropped",
+    "webhook_dead_letters",
 ];
 
 /// A `[[rules]]` entry as written in the config file.
@@ -62,11 +64,13 @@ pub enum Condition {
     Changed,
     Increased,
     Decreased,
+    /// No sample of the metric (and label matchers) arrived for `for`.
+    Absent,
 }
 
 impl Condition {
     /// Every accepted spelling, for messages.
-    pub const ALL: &'static str = ">, >=, <, <=, ==, !=, changed, increased, decreased";
+    pub const ALL: &'static str = ">, >=, <, <=, ==, !=, changed, increased, decreased, absent";
 
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s.trim() {
@@ -79,6 +83,7 @@ impl Condition {
             "changed" => Self::Changed,
             "increased" => Self::Increased,
             "decreased" => Self::Decreased,
+            "absent" => Self::Absent,
             _ => return None,
         })
     }
@@ -94,6 +99,7 @@ impl Condition {
             Self::Changed => "changed",
             Self::Increased => "increased",
             Self::Decreased => "decreased",
+            Self::Absent => "absent",
         }
     }
 
@@ -102,7 +108,13 @@ impl Condition {
         matches!(self, Self::Changed | Self::Increased | Self::Decreased)
     }
 
-    /// Whether the condition holds for `value` (and the series' previous value, for change conditions).
+    /// Whether the condition takes no threshold: change conditions and `absent`.
+    pub fn takes_no_threshold(self) -> bool {
+        self.is_change() || self == Self::Absent
+    }
+
+    /// Whether the condition holds for `value` (and the series' previous value, for change conditions). `absent`
+    /// never holds for a sample: a sample is the opposite of absence.
     pub fn holds(self, value: f64, threshold: f64, previous: Option<f64>) -> bool {
         match self {
             Self::Gt => value > threshold,
@@ -114,6 +126,7 @@ impl Condition {
             Self::Changed => previous.is_some_and(|p| p != value),
             Self::Increased => previous.is_some_and(|p| value > p),
             Self::Decreased => previous.is_some_and(|p| value < p),
+            Self::Absent => false,
         }
     }
 }
@@ -159,8 +172,11 @@ impl RuleConfig {
         }
         let condition = Condition::parse(&self.condition)
             .ok_or_else(|| at(format!("invalid condition '{}': expected one of {}", self.condition, Condition::ALL)))?;
-        match (condition.is_change(), self.threshold) {
+        match (condition.takes_no_threshold(), self.threshold) {
             (false, None) => return Err(at(format!("condition '{}' needs a threshold", condition.as_str()))),
+            (true, Some(_)) if condition == Condition::Absent => {
+                return Err(at("condition 'absent' looks for missing samples; remove threshold".into()))
+            }
             (true, Some(_)) => {
                 return Err(at(format!(
                     "condition '{}' compares with the previous value; remove threshold",
@@ -209,7 +225,9 @@ impl RuleConfig {
 }
 
 fn default_summary(condition: Condition) -> String {
-    if condition.is_change() {
+    if condition == Condition::Absent {
+        "no {metric} data".to_string()
+    } else if condition.is_change() {
         format!("{{metric}} {} to {{value}}", condition.as_str())
     } else {
         "{metric} is {value} ({condition} {threshold})".to_string()

@@ -5,26 +5,32 @@
 //! evaluation is sequential and lock-free; delivery runs on the dispatcher's own pool, so a slow receiver delays
 //! nothing here. Everything that happens is also sent out as an [`Event`] for displays.
 
+pub mod model;
 pub mod plan;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::alert::manager::{AlertManager, Outgoing};
+use crate::alert::manager::{AlertManager, Changes, Outgoing};
+use crate::alert::silence;
 use crate::collect::accounts::AccountsCollector;
 use crate::collect::network::{MirrorCollector, NodesCollector};
 use crate::collect::{self, Batch, Collector, Cycle};
 use crate::metrics::Sample;
 use crate::mirror::MirrorClient;
 use crate::network::Network;
-use crate::store::MetricStore;
+use crate::store::{Db, MetricStore};
+use crate::text::Inert;
 use crate::timestamp::Timestamp;
+use crate::webhook::outbox::{push_in, Entry};
 use crate::webhook::{DeliveryEvent, Dispatcher, Notification, ShutdownReport};
 
+pub use model::{Model, ModelHandle};
 pub use plan::Plan;
 
 /// Something that happened, for `watch` (JSON Lines: one object per event with a `type` field).
@@ -33,13 +39,18 @@ pub use plan::Plan;
 pub enum Event {
     /// A new sample: `{"type":"sample","name":..,"labels":..,"value":..,"timestamp":..}`.
     Sample(Sample),
-    /// A notification the alert manager sent out (firing, repeat or resolved).
+    /// A notification the alert manager queued (firing, repeat or resolved), once it is stored.
     Alert(Notification),
     /// A collector's source failed this cycle; it is asked again next cycle.
     CollectorError { collector: String, message: String, timestamp: String },
     /// A delivery outcome from the webhook dispatcher.
     Delivery(DeliveryEvent),
+    /// This reader fell behind and `missed` events were skipped (the pipeline never waits for a reader).
+    Lagged { missed: u64 },
 }
+
+/// Events a reader may fall behind by before it misses some.
+pub const EVENT_BUFFER: usize = 65_536;
 
 /// A running pipeline.
 pub struct Monitor {
@@ -48,6 +59,8 @@ pub struct Monitor {
     forward: JoinHandle<()>,
     forward_stop: oneshot::Sender<()>,
     dispatcher: Dispatcher,
+    events: broadcast::Sender<Event>,
+    model: ModelHandle,
 }
 
 /// What to connect the pipeline to.
@@ -55,20 +68,48 @@ pub struct Parts {
     pub plan: Plan,
     pub client: MirrorClient,
     pub network: Network,
+    /// Where samples go.
     pub store: Arc<dyn MetricStore>,
+    /// Where alert state, silences and the outbox live (the dispatcher's outbox must be in it too).
+    pub db: Arc<Db>,
+    /// The rules with their restored state ([`restore`]).
+    pub manager: AlertManager,
     pub dispatcher: Dispatcher,
     /// One cycle of every collector, then stop.
     pub once: bool,
 }
 
+/// The alert manager for `plan`'s rules with the state persisted in `db`; rows of rules no longer configured
+/// are deleted.
+pub fn restore(plan: &Plan, db: &Db) -> anyhow::Result<AlertManager> {
+    let mut manager = AlertManager::new(plan.rules.clone()).with_stale_cycles(plan.stale_cycles);
+    let rows = {
+        let conn = db.lock();
+        let mut stmt = conn.prepare("SELECT rule, labels, state FROM alert_state")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<Vec<(String, String, String)>, _>>()?
+    };
+    let gone = manager.restore(rows);
+    if !gone.is_empty() {
+        db.write(|tx| {
+            for (rule, labels) in &gone {
+                tx.execute("DELETE FROM alert_state WHERE rule = ?1 AND labels = ?2", [rule, labels])?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(manager)
+}
+
 impl Monitor {
-    /// Starts collectors, the evaluation task and the event stream.
-    pub fn start(parts: Parts) -> (Monitor, mpsc::UnboundedReceiver<Event>) {
-        let Parts { plan, client, network, store, dispatcher, once } = parts;
+    /// Starts collectors, the evaluation task and the event stream; returns the first reader of the events
+    /// (which hears everything from the start).
+    pub fn start(parts: Parts) -> (Monitor, broadcast::Receiver<Event>) {
+        let Parts { plan, client, network, store, db, manager, dispatcher, once } = parts;
         let client = client.with_rate_limit(plan.rate_limit);
         let (stop, stop_rx) = watch::channel(false);
         let (batches, batch_rx) = mpsc::channel::<Batch>(64);
-        let (events, events_rx) = mpsc::unbounded_channel::<Event>();
+        let (events, first_reader) = broadcast::channel::<Event>(EVENT_BUFFER);
 
         if !plan.accounts.is_empty() {
             let c = AccountsCollector::new(client.clone(), plan.accounts.clone(), plan.tuning);
@@ -81,20 +122,32 @@ impl Monitor {
         let deliveries = DeliveryCollector { dispatcher: dispatcher.clone() };
         tokio::spawn(collect::run(deliveries, plan.interval, batches, stop_rx, once));
 
-        let manager = AlertManager::new(plan.rules.clone());
         let webhook_names: Vec<String> = plan.webhooks.iter().map(|w| w.name.clone()).collect();
+        let (writer, model) = model::model();
         let sink = Sink {
             store,
+            db,
             retention: plan.retention,
             dispatcher: dispatcher.clone(),
             webhooks: webhook_names,
             events: events.clone(),
+            model: writer,
         };
         let pipeline = tokio::spawn(evaluate(batch_rx, manager, sink));
         let delivered = dispatcher.subscribe_from_start();
         let (forward_stop, stop_forwarding) = tokio::sync::oneshot::channel();
-        let forward = tokio::spawn(forward_deliveries(delivered, events, stop_forwarding));
-        (Monitor { stop, pipeline, forward, forward_stop, dispatcher }, events_rx)
+        let forward = tokio::spawn(forward_deliveries(delivered, events.clone(), stop_forwarding));
+        (Monitor { stop, pipeline, forward, forward_stop, dispatcher, events, model }, first_reader)
+    }
+
+    /// Another reader of the events, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// The current-state model.
+    pub fn model(&self) -> ModelHandle {
+        self.model.clone()
     }
 
     /// Asks the collectors to stop after their current request.
@@ -113,7 +166,7 @@ impl Monitor {
             while self.dispatcher.stats().pending > 0 {
                 // Each delivery outcome may be the last one; the deadline bounds the wait.
                 match tokio::time::timeout_at(deadline, outcomes.recv()).await {
-                    Ok(Ok(_)) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
+                    Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
                     Ok(Err(_)) | Err(_) => break,
                 }
             }
@@ -130,7 +183,7 @@ impl Monitor {
 /// Passes delivery outcomes on to the event stream until told to stop, then passes on what is still buffered.
 async fn forward_deliveries(
     mut delivered: broadcast::Receiver<DeliveryEvent>,
-    events: mpsc::UnboundedSender<Event>,
+    events: broadcast::Sender<Event>,
     mut stop: oneshot::Receiver<()>,
 ) {
     loop {
@@ -141,9 +194,7 @@ async fn forward_deliveries(
         };
         match next {
             Ok(e) => {
-                if events.send(Event::Delivery(e)).is_err() {
-                    return;
-                }
+                let _ = events.send(Event::Delivery(e));
             }
             Err(broadcast::error::RecvError::Lagged(_)) => {}
             Err(broadcast::error::RecvError::Closed) => return,
@@ -163,10 +214,12 @@ async fn forward_deliveries(
 /// Where evaluated batches go.
 struct Sink {
     store: Arc<dyn MetricStore>,
+    db: Arc<Db>,
     retention: Duration,
     dispatcher: Dispatcher,
     webhooks: Vec<String>,
-    events: mpsc::UnboundedSender<Event>,
+    events: broadcast::Sender<Event>,
+    model: model::ModelWriter,
 }
 
 /// How often samples past the retention are deleted.
@@ -174,39 +227,162 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// The one task that writes the store and evaluates rules, batch by batch, in arrival order.
 async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: AlertManager, sink: Sink) {
-    let Sink { store, retention, dispatcher, webhooks, events } = sink;
-    let mut outgoing: Vec<Outgoing> = Vec::new();
     let mut pruned_at: Option<std::time::Instant> = None;
     while let Some(batch) = batches.recv().await {
+        let now = Timestamp::now();
         if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
             pruned_at = Some(std::time::Instant::now());
-            if let Err(e) = store.delete_older_than(Timestamp::now().minus(retention)) {
-                tracing::error!(error = %format!("{e:#}"), "cannot prune the metric store");
+            let (store, cutoff) = (sink.store.clone(), now.minus(sink.retention));
+            if let Err(e) = sink.db.run(move |_| store.delete_older_than(cutoff)).await {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot prune the metric store");
             }
         }
-        if let Err(e) = store.insert(&batch.cycle.samples) {
-            tracing::error!(error = %format!("{e:#}"), "cannot store samples");
-            let _ = events.send(collector_error("store", format!("{e:#}")));
+        let Batch { collector, cycle: Cycle { samples, errors } } = batch;
+        let store = sink.store.clone();
+        let (samples, stored) = sink
+            .db
+            .run(move |_| {
+                let r = store.insert(&samples);
+                Ok((samples, r))
+            })
+            .await
+            .unwrap_or_else(|e| (Vec::new(), Err(e)));
+        let mut store_errors = Vec::new();
+        if let Err(e) = stored {
+            tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store samples");
+            store_errors.push(format!("{e:#}"));
         }
-        for sample in &batch.cycle.samples {
+        let silences = match sink.db.run(move |db| silence::active(&db.lock(), now)).await {
+            Ok(s) => s,
+            Err(e) => {
+                store_errors.push(format!("cannot read the silences: {e:#}"));
+                manager_silences(&sink)
+            }
+        };
+        manager.set_silences(silences.clone());
+        let mut outgoing: Vec<Outgoing> = Vec::new();
+        manager.begin_batch();
+        for sample in &samples {
             manager.observe(sample, sample.timestamp, &mut outgoing);
         }
-        for message in batch.cycle.errors {
-            let _ = events.send(collector_error(batch.collector, message));
+        manager.end_batch(collector, now, &mut outgoing);
+        let queued = commit(&sink, &mut manager, outgoing, now).await;
+        if let Err(e) = &queued {
+            tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store alert state and notifications");
+            store_errors.push(format!("{e:#}"));
         }
-        for sample in batch.cycle.samples {
-            let _ = events.send(Event::Sample(sample));
-        }
-        for out in outgoing.drain(..) {
-            let targets = out.webhooks.clone().unwrap_or_else(|| webhooks.clone());
-            for webhook in &targets {
-                if let Err(e) = dispatcher.enqueue(webhook, &out.ordering_key, &out.notification) {
-                    tracing::error!(webhook, error = %format!("{e:#}"), "cannot queue a notification");
-                }
+
+        let mut batch_events: Vec<Event> = Vec::with_capacity(samples.len() + errors.len() + 2);
+        batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
+        batch_events.extend(store_errors.into_iter().map(|m| collector_error("store", m)));
+        batch_events.extend(samples.into_iter().map(Event::Sample));
+        batch_events.extend(queued.unwrap_or_default().into_iter().map(Event::Alert));
+        let alerts = manager.alerts(now);
+        let delivery = sink.dispatcher.stats();
+        sink.model.update(|m| {
+            for event in &batch_events {
+                m.apply(event);
             }
-            let _ = events.send(Event::Alert(out.notification));
+            m.alerts = alerts;
+            m.silences = silences;
+            m.delivery = delivery;
+            let health = m.collectors.entry(collector.to_string()).or_default();
+            health.up = errors.is_empty();
+            health.last_cycle = Some(now);
+            health.failed_cycles += u64::from(!errors.is_empty());
+            if errors.is_empty() {
+                health.last_error = None;
+            }
+        });
+        for event in batch_events {
+            let _ = sink.events.send(event);
         }
     }
+}
+
+/// The silences last known (when reading them failed this time).
+fn manager_silences(sink: &Sink) -> Vec<silence::Silence> {
+    sink.model.read_silences()
+}
+
+/// Stores the batch's state changes and notifications in one transaction, then hands the notifications to the
+/// dispatcher. On failure the manager rolls back, so the next batch decides again.
+async fn commit(
+    sink: &Sink,
+    manager: &mut AlertManager,
+    outgoing: Vec<Outgoing>,
+    now: Timestamp,
+) -> anyhow::Result<Vec<Notification>> {
+    let changes = manager.take_changes();
+    if changes.is_empty() && outgoing.is_empty() {
+        manager.committed();
+        return Ok(Vec::new());
+    }
+    let mut rows: Vec<(String, String, Notification)> = Vec::new();
+    for out in &outgoing {
+        let targets = out.webhooks.as_ref().unwrap_or(&sink.webhooks);
+        for webhook in targets {
+            rows.push((webhook.clone(), out.ordering_key.clone(), out.notification.clone()));
+        }
+    }
+    let now_ms = now.as_millis();
+    let written = sink
+        .db
+        .run(move |db| {
+            let write = |tx: &rusqlite::Transaction<'_>| persist(tx, &changes, &rows, now_ms);
+            if rows.is_empty() {
+                db.write(write)
+            } else {
+                db.write_synced(write)
+            }
+        })
+        .await;
+    match written {
+        Ok(entries) => {
+            manager.committed();
+            sink.dispatcher.queued(entries);
+            Ok(outgoing.into_iter().map(|o| o.notification).collect())
+        }
+        Err(e) => {
+            manager.rolled_back();
+            Err(e)
+        }
+    }
+}
+
+/// Writes state changes and outbox rows inside `tx`; returns the outbox entries.
+fn persist(
+    tx: &rusqlite::Transaction<'_>,
+    changes: &Changes,
+    rows: &[(String, String, Notification)],
+    now_ms: i64,
+) -> anyhow::Result<Vec<Entry>> {
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO alert_state (rule, labels, state) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state",
+        )?;
+        for (rule, labels, state) in &changes.upserts {
+            upsert.execute([rule, labels, state]).context("cannot store an alert state")?;
+        }
+        let mut delete = tx.prepare_cached("DELETE FROM alert_state WHERE rule = ?1 AND labels = ?2")?;
+        for (rule, labels) in &changes.deletes {
+            delete.execute([rule, labels]).context("cannot delete an alert state")?;
+        }
+    }
+    let mut entries = Vec::with_capacity(rows.len());
+    for (webhook, key, n) in rows {
+        let seq = push_in(tx, webhook, key, n, now_ms)?;
+        entries.push(Entry {
+            seq,
+            webhook: webhook.clone(),
+            key: key.clone(),
+            notification: n.clone(),
+            attempts: 0,
+            created_ms: now_ms,
+        });
+    }
+    Ok(entries)
 }
 
 fn collector_error(collector: &str, message: String) -> Event {

@@ -25,6 +25,8 @@ pub struct Plan {
     pub probe_timeout: Duration,
     /// Samples older than this are deleted from the store.
     pub retention: Duration,
+    /// Cycles of its collector a series may miss before it counts as gone.
+    pub stale_cycles: u32,
 }
 
 impl Plan {
@@ -104,9 +106,28 @@ impl Plan {
             Some(r) => parse_duration(r, "retention").map_err(|e| config.error_at(&["store"], "retention", e))?,
             None => crate::store::DEFAULT_RETENTION,
         };
+        let stale_cycles = collect.stale_cycles.unwrap_or(crate::alert::manager::DEFAULT_STALE_CYCLES);
+        if !(1..=10_000).contains(&stale_cycles) {
+            return Err(config.error_at(
+                &["collect"],
+                "stale_cycles",
+                format!("{stale_cycles} is out of range: expected 1 to 10000 cycles"),
+            ));
+        }
         let refresh_cycles = (refresh.as_secs_f64() / interval.as_secs_f64()).ceil().max(1.0) as usize;
         let tuning = AccountsTuning { batch_size, refresh_cycles, ..AccountsTuning::default() };
-        Ok(Plan { accounts, rules, webhooks, interval, nodes_interval, tuning, rate_limit, probe_timeout, retention })
+        Ok(Plan {
+            accounts,
+            rules,
+            webhooks,
+            interval,
+            nodes_interval,
+            tuning,
+            rate_limit,
+            probe_timeout,
+            retention,
+            stale_cycles,
+        })
     }
 }
 

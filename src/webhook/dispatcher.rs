@@ -210,6 +210,21 @@ impl Dispatcher {
         Ok(())
     }
 
+    /// Queues entries that are in the outbox already (written in the caller's transaction), in order.
+    pub fn queued(&self, entries: Vec<super::Entry>) {
+        let shared = &self.shared;
+        for entry in entries {
+            let Some(&index) = shared.by_name.get(&entry.webhook) else { continue };
+            match format::encode(shared.targets[index].hook.format, &entry.notification) {
+                Ok(body) => {
+                    let job = Job { seq: entry.seq, id: entry.notification.id, body, attempts: entry.attempts };
+                    shared.queue_job((index, entry.key), job);
+                }
+                Err(e) => tracing::error!(error = %e, "cannot encode a notification"),
+            }
+        }
+    }
+
     /// Delivery counters so far.
     pub fn stats(&self) -> DeliveryStats {
         let per_webhook = lock(&self.shared.stats).clone();

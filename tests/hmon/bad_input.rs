@@ -169,7 +169,7 @@ fn local_failures_exit_5_and_name_the_path() {
     let store = file.join("sub/hmon.db");
     let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--store", store.to_str().unwrap()]));
     assert_eq!(code, 5, "{stderr}");
-    assert!(stderr.contains("cannot open the metric store") && stderr.contains("a-file/sub"), "{stderr}");
+    assert!(stderr.contains("cannot open the store") && stderr.contains("a-file/sub"), "{stderr}");
     // A config file that cannot be written, even by root: its directory would have to be made under a file.
     let config_home = file.join("xdg");
     let (code, _, stderr) = run(env.hmon().env_remove("HMON_CONFIG").env("XDG_CONFIG_HOME", &config_home).args([

@@ -2,7 +2,8 @@
 //!
 //! On a terminal, a live view redraws in place; with `--json` or in a pipe, JSON Lines, one event per line.
 //! Ctrl-C or SIGTERM stops the collectors, lets in-flight deliveries finish (or leaves them in the durable
-//! outbox) and exits 0.
+//! outbox) and exits 0; a second one exits at once (130). `--once` exits 1 when a collector failed or a
+//! notification is still undelivered.
 
 mod view;
 
@@ -13,11 +14,13 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, oneshot};
 
 use super::Context;
-use crate::pipeline::{Event, Monitor, Parts, Plan};
-use crate::store::{MemoryStore, MetricStore, SqliteStore};
+use crate::error::Error;
+use crate::pipeline::{self, Event, Monitor, Parts, Plan};
+use crate::store::{Db, MemoryStore, MetricStore, SqliteStore};
+use crate::text::Inert;
 use crate::timestamp::parse_duration;
 use crate::webhook::{Dispatcher, DispatcherOptions, Outbox};
 
@@ -31,11 +34,13 @@ pub struct WatchArgs {
     #[arg(long = "account", value_name = "ACCOUNT")]
     pub accounts: Vec<String>,
 
-    /// Run one collection cycle, evaluate the rules, deliver the notifications, then exit
+    /// Run one collection cycle, evaluate the rules, deliver the notifications, then exit (for cron: state,
+    /// cursors and the outbox are kept in the store file from run to run)
     #[arg(long)]
     pub once: bool,
 
-    /// Keep samples in this SQLite file instead of memory; also makes the webhook outbox durable
+    /// Keep samples, alert state and the webhook outbox in this SQLite file [default: memory; with --once,
+    /// <data dir>/hmon/hmon.db]
     #[arg(long, value_name = "PATH")]
     pub store: Option<PathBuf>,
 }
@@ -43,28 +48,46 @@ pub struct WatchArgs {
 /// How long deliveries may take to finish when stopping (Ctrl-C) and after `--once`.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 const ONCE_GRACE: Duration = Duration::from_secs(30);
+/// How long the output may take to drain after the pipeline stopped (a stalled reader does not hold hmon).
+const OUTPUT_GRACE: Duration = Duration::from_secs(2);
 
 pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     let interval = args.interval.as_deref().map(|s| parse_duration(s, "--interval")).transpose()?;
     let plan = Plan::from_config(&ctx.settings.config, &args.accounts, interval)?;
-    let (store, outbox): (Arc<dyn MetricStore>, Outbox) = match &args.store {
-        Some(path) => (
-            Arc::new(SqliteStore::open(path)?),
-            Outbox::open_sqlite(path).with_context(|| format!("cannot open the outbox in {}", path.display()))?,
-        ),
-        None => (Arc::new(MemoryStore::default()), Outbox::memory()),
+    // Durable with --store, and always with --once: cron runs must carry state from one run to the next.
+    let path = match (&args.store, args.once) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => Some(super::store_path(None)?),
+        (None, false) => None,
     };
-    let dispatcher = Dispatcher::start(plan.webhooks.clone(), outbox, DispatcherOptions::default())?;
+    let (db, store): (Arc<Db>, Arc<dyn MetricStore>) = match &path {
+        Some(path) => {
+            let db = Db::open_owned(path)?;
+            (db.clone(), Arc::new(SqliteStore::new(db)))
+        }
+        None => (Db::in_memory()?, Arc::new(MemoryStore::default())),
+    };
+    let manager =
+        pipeline::restore(&plan, &db).with_context(|| format!("cannot read the alert state in {}", db.path()))?;
+    let dispatcher = Dispatcher::start(plan.webhooks.clone(), Outbox::new(db.clone()), DispatcherOptions::default())?;
     let live = !ctx.out.json && ctx.out.stdout_tty;
     let network = ctx.settings.network.value.clone();
     let header = format!("{} (mirror {})", network.name, ctx.mirror()?.host());
-    let parts =
-        Parts { plan: plan.clone(), client: ctx.mirror()?.clone(), network, store, dispatcher, once: args.once };
+    let client = ctx.mirror()?.clone();
+    let parts = Parts { plan: plan.clone(), client, network, store, db, manager, dispatcher, once: args.once };
     let (monitor, events) = Monitor::start(parts);
+    let model = monitor.model();
     let mut printer = if live {
-        tokio::spawn(view::run(events, header, plan, ctx.out.clone(), args.once))
+        drop(events);
+        let (done, finished) = oneshot::channel();
+        let view = view::run(monitor.model(), header, plan, ctx.out.clone(), args.once);
+        tokio::spawn(async move {
+            view.await;
+            let _ = done.send(());
+        });
+        finished
     } else {
-        tokio::spawn(json_lines(events))
+        json_lines(events)
     };
 
     let mut printer_done = false;
@@ -76,29 +99,64 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
             _ = stop_signal() => {}
             _ = &mut printer => printer_done = true,
         }
+        // A second Ctrl-C stops at once; the durable outbox keeps what was not delivered.
+        tokio::spawn(async {
+            stop_signal().await;
+            let _ = writeln!(std::io::stderr(), "hmon: stopped at once; undelivered notifications stay queued");
+            std::process::exit(130);
+        });
         monitor.stop();
         STOP_GRACE
     };
     let report = monitor.finish(grace, args.once).await;
     if !printer_done {
-        let _ = printer.await;
+        let _ = tokio::time::timeout(OUTPUT_GRACE, printer).await;
     }
+    let place = if path.is_some() { "kept in the store for the next run" } else { "lost (no --store)" };
+    if !args.once {
+        if report.left_pending > 0 {
+            ctx.out.warn(&format!("{} notifications were not delivered in time: {place}", report.left_pending));
+        }
+        return Ok(());
+    }
+    let mut problems: Vec<String> = model
+        .read()
+        .collectors
+        .iter()
+        .filter_map(|(name, health)| {
+            let error = health.last_error.as_deref().unwrap_or("failed");
+            (!health.up).then(|| format!("collector {name}: {}", Inert(error)))
+        })
+        .collect();
     if report.left_pending > 0 {
-        let place = if args.store.is_some() { "kept in the outbox for the next run" } else { "lost (no --store)" };
-        ctx.out.warn(&format!("{} notifications were not delivered in time: {place}", report.left_pending));
+        problems.push(format!("{} notifications are not delivered yet: {place}", report.left_pending));
     }
-    Ok(())
+    match problems.len() {
+        0 => Ok(()),
+        _ => Err(Error::remote(problems.join("; ")).into()),
+    }
 }
 
-/// JSON Lines on stdout until the events end or the reader goes away.
-async fn json_lines(mut events: mpsc::UnboundedReceiver<Event>) {
-    while let Some(event) = events.recv().await {
-        let Ok(line) = serde_json::to_string(&event) else { continue };
-        let mut out = std::io::stdout().lock();
-        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
-            return;
+/// JSON Lines on stdout, on a thread of its own so that a stalled reader stalls nothing else, until the events
+/// end or the reader goes away; the receiver hears when it ended.
+fn json_lines(mut events: broadcast::Receiver<Event>) -> oneshot::Receiver<()> {
+    let (done, finished) = oneshot::channel();
+    std::thread::spawn(move || {
+        loop {
+            let event = match events.blocking_recv() {
+                Ok(e) => e,
+                Err(broadcast::error::RecvError::Lagged(missed)) => Event::Lagged { missed },
+                Err(broadcast::error::RecvError::Closed) => break,
+            };
+            let Ok(line) = serde_json::to_string(&event) else { continue };
+            let mut out = std::io::stdout().lock();
+            if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+                break;
+            }
         }
-    }
+        let _ = done.send(());
+    });
+    finished
 }
 
 /// Ctrl-C or SIGTERM.

@@ -215,7 +215,7 @@ fn summary_lines(state: &State, nodes: &[Node], cols: usize) -> Vec<Line> {
     } else {
         (format!("nodes {up}/{} up", nodes.len()), if up == nodes.len() { Style::Good } else { Style::Bad })
     };
-    let firing = state.firing.len();
+    let firing = state.firing().count();
     let parts = vec![
         (format!("mirror lag {}", fmt(state.value("mirror_lag_seconds", &[]), " s")), Style::Plain),
         (format!("TPS {}", fmt(state.value("network_tps", &[]), "")), Style::Plain),
@@ -261,7 +261,7 @@ fn alerts(state: &State) -> Section {
         Severity::Warning => 1,
         Severity::Info => 2,
     };
-    let mut firing: Vec<_> = state.firing.values().collect();
+    let mut firing: Vec<_> = state.firing().collect();
     firing.sort_by_key(|n| rank(n.severity));
     let mut section = Section::new(("firing alert", "firing alerts"), "heighten the terminal");
     for n in firing {
@@ -270,10 +270,14 @@ fn alerts(state: &State) -> Section {
             Severity::Warning => Style::Warn,
             Severity::Info => Style::Plain,
         };
-        let since = n.starts_at.get(..19).unwrap_or(&n.starts_at);
+        let started = n.since.to_rfc3339();
+        let since = started.get(..19).unwrap_or(&started);
         let mut line = Line::new()
             .add(format!("[{}]", n.severity.as_str()), style)
             .add(format!(" {} since {}: {}", inert(&n.rule), inert(since), inert(&n.summary)), Style::Plain);
+        if n.silenced {
+            line = line.add(" [silenced]", Style::Dim);
+        }
         if !n.labels.is_empty() {
             let labels: Vec<String> = n.labels.iter().map(|(k, v)| format!("{}={}", inert(k), inert(v))).collect();
             line = line.add(format!(" ({})", labels.join(", ")), Style::Dim);

@@ -5,11 +5,11 @@ use std::time::Duration;
 use super::layout::{layout, Size};
 use super::line::{truncate, width, Line, Style};
 use super::State;
+use crate::alert::manager::AlertView;
 use crate::collect::accounts::{AccountsTuning, WatchedAccount};
 use crate::metrics::Sample;
 use crate::pipeline::{Event, Plan};
 use crate::timestamp::Timestamp;
-use crate::webhook::notification::example;
 use crate::webhook::Severity;
 
 const HEADER: &str = "mainnet (mirror mainnet.mirrornode.hedera.com) · Ctrl-C stops";
@@ -32,16 +32,31 @@ fn plan(accounts: usize) -> Plan {
         rate_limit: 20.0,
         probe_timeout: Duration::from_secs(3),
         retention: Duration::from_secs(86_400),
+        stale_cycles: 5,
     }
 }
 
 fn sample(state: &mut State, name: &str, labels: &[(&str, &str)], value: f64) {
-    state.apply(Event::Sample(Sample::new(name, labels, value, NOW)));
+    state.apply(&Event::Sample(Sample::new(name, labels, value, NOW)));
 }
 
 fn error(state: &mut State, collector: &str, message: &str) {
     let timestamp = "2026-01-02T03:04:05Z".to_string();
-    state.apply(Event::CollectorError { collector: collector.into(), message: message.into(), timestamp });
+    state.apply(&Event::CollectorError { collector: collector.into(), message: message.into(), timestamp });
+}
+
+/// A firing alert as the model holds it.
+fn firing(rule: &str, severity: Severity, labels: &[(&str, &str)], summary: &str) -> AlertView {
+    AlertView {
+        rule: rule.into(),
+        labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        severity,
+        state: "firing",
+        since: Timestamp { secs: 1_767_323_045, nanos: 0 },
+        value: Some(5.0),
+        silenced: false,
+        summary: summary.into(),
+    }
 }
 
 /// 30 nodes (ids 0..=29, accounts 0.0.3..=0.0.32, [`DOWN`] down), the plan's accounts with balances, two firing
@@ -65,10 +80,8 @@ fn network(plan: &Plan) -> State {
         sample(&mut state, "account_balance_hbar", &labels, 1000.0 + i as f64 * 12.5);
         sample(&mut state, "account_transactions", &labels, i as f64);
     }
-    state.apply(Event::Alert(example("n-1", "wallet-0 is low: 5 hbar")));
-    let mut lag = example("n-2", "mirror lag is 2.5 s");
-    (lag.rule, lag.severity, lag.labels) = ("slow-mirror".into(), Severity::Warning, Default::default());
-    state.apply(Event::Alert(lag));
+    state.alerts.push(firing("low-balance", Severity::Critical, &[("account", "0.0.1001")], "wallet-0 is low: 5 hbar"));
+    state.alerts.push(firing("slow-mirror", Severity::Warning, &[], "mirror lag is 2.5 s"));
     error(&mut state, "nodes", "0.0.7: connection refused");
     error(&mut state, "mirror", "HTTP 503 Service Unavailable");
     error(&mut state, "accounts", "timed out after 10s");
@@ -257,10 +270,10 @@ fn network_text_is_inert_on_screen() {
     plan.accounts[0].label = format!("label{HOSTILE}");
     let mut state = State::default();
     sample(&mut state, "node_up", &[("node_id", "3"), ("node_account_id", &format!("0.0.6{HOSTILE}"))], 0.0);
-    let mut alert = example("n-1", &format!("summary{HOSTILE}"));
-    alert.rule = format!("rule{HOSTILE}");
-    alert.labels = [("account".to_string(), format!("0.0.1001{HOSTILE}"))].into();
-    state.apply(Event::Alert(alert));
+    let account = format!("0.0.1001{HOSTILE}");
+    let alert =
+        firing(&format!("rule{HOSTILE}"), Severity::Critical, &[("account", &account)], &format!("summary{HOSTILE}"));
+    state.alerts.push(alert);
     error(&mut state, "mirror", &format!("HTTP 500: {HOSTILE}"));
     for (size, color) in [(Size { cols: 200, rows: Some(40) }, true), (Size { cols: 160, rows: None }, false)] {
         let screen = layout(&state, &plan, HEADER, NOW, size, color);

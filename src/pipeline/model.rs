@@ -1,0 +1,151 @@
+//! The pipeline's one current-state model: the latest sample of every series, every pending and firing alert,
+//! the silences in force, each collector's health, recent errors and the delivery counters. The evaluation task
+//! is its only writer; the live view (and later the HTTP API and metrics) read it. Nothing keeps its own copy.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde::Serialize;
+use tokio::sync::watch;
+
+use crate::alert::manager::AlertView;
+use crate::alert::silence::Silence;
+use crate::metrics::{Sample, SeriesKey};
+use crate::timestamp::Timestamp;
+use crate::webhook::{DeliveryEvent, DeliveryStats};
+
+use super::Event;
+
+/// How many recent errors the model keeps.
+const RECENT_ERRORS: usize = 5;
+
+/// The current state of the pipeline.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Model {
+    /// The newest sample of every series.
+    #[serde(skip)]
+    pub latest: BTreeMap<SeriesKey, Sample>,
+    /// Pending and firing alerts, by rule then labels.
+    pub alerts: Vec<AlertView>,
+    /// Silences in force.
+    pub silences: Vec<Silence>,
+    /// Per collector: whether its last cycle succeeded, and its last error.
+    pub collectors: BTreeMap<String, CollectorHealth>,
+    /// Recent errors, newest first: `HH:MM:SS source: message` (raw text: make it inert to show it).
+    pub errors: VecDeque<String>,
+    /// Webhook delivery counters.
+    pub delivery: DeliveryStats,
+}
+
+/// One collector's health.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct CollectorHealth {
+    /// Whether its last cycle had no error.
+    pub up: bool,
+    /// When its last cycle ended.
+    pub last_cycle: Option<Timestamp>,
+    /// Its last error, if any, and when.
+    pub last_error: Option<String>,
+    /// Cycles with an error since start.
+    pub failed_cycles: u64,
+}
+
+impl Model {
+    /// Takes in an event: a sample, a collector error or a delivery outcome.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Sample(s) => {
+                self.latest.insert(s.series(), s.clone());
+            }
+            Event::CollectorError { collector, message, timestamp } => {
+                let time = timestamp.get(11..19).unwrap_or(timestamp);
+                self.recent(format!("{time} {collector}: {message}"));
+                let health = self.collectors.entry(collector.clone()).or_default();
+                health.last_error = Some(message.clone());
+            }
+            Event::Delivery(DeliveryEvent::Dropped { webhook, reason, .. }) => {
+                let time = Timestamp::now().to_rfc3339();
+                self.recent(format!("{} webhook {webhook}: {reason}", time.get(11..19).unwrap_or(&time)));
+            }
+            Event::Alert(_) | Event::Delivery(_) | Event::Lagged { .. } => {}
+        }
+    }
+
+    fn recent(&mut self, line: String) {
+        self.errors.push_front(line);
+        self.errors.truncate(RECENT_ERRORS);
+    }
+
+    /// The latest value of series `name{labels}`.
+    pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+        let s = Sample::new(name, labels, 0.0, Timestamp { secs: 0, nanos: 0 });
+        self.latest.get(&s.series()).map(|s| s.value)
+    }
+
+    /// The latest samples of metric `name`.
+    pub fn of(&self, name: &str) -> impl Iterator<Item = &Sample> {
+        let name = name.to_string();
+        self.latest.values().filter(move |s| s.name == name)
+    }
+
+    /// The firing alerts.
+    pub fn firing(&self) -> impl Iterator<Item = &AlertView> {
+        self.alerts.iter().filter(|a| a.state == "firing")
+    }
+}
+
+/// A shared handle on the model: read it any time; `changed` wakes on every update and ends when the pipeline
+/// has stopped.
+#[derive(Debug, Clone)]
+pub struct ModelHandle {
+    model: Arc<RwLock<Model>>,
+    version: watch::Receiver<u64>,
+}
+
+/// The writer's side.
+#[derive(Debug)]
+pub struct ModelWriter {
+    model: Arc<RwLock<Model>>,
+    version: watch::Sender<u64>,
+}
+
+/// A new, empty model: its writer and a first reader.
+pub fn model() -> (ModelWriter, ModelHandle) {
+    let model = Arc::new(RwLock::new(Model::default()));
+    let (tx, rx) = watch::channel(0);
+    (ModelWriter { model: model.clone(), version: tx }, ModelHandle { model, version: rx })
+}
+
+impl ModelHandle {
+    /// The model as it is now. Hold the guard briefly: the pipeline waits for it.
+    pub fn read(&self) -> RwLockReadGuard<'_, Model> {
+        self.model.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Waits for the next update; false once the pipeline has stopped and nothing will change any more.
+    pub async fn changed(&mut self) -> bool {
+        self.version.changed().await.is_ok()
+    }
+}
+
+impl ModelWriter {
+    /// Changes the model, then wakes the readers.
+    pub fn update(&self, f: impl FnOnce(&mut Model)) {
+        {
+            let mut model: RwLockWriteGuard<'_, Model> =
+                self.model.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut model);
+        }
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    /// The silences the model holds now.
+    pub fn read_silences(&self) -> Vec<Silence> {
+        self.model.read().unwrap_or_else(std::sync::PoisonError::into_inner).silences.clone()
+    }
+
+    /// Another reader.
+    pub fn handle(&self) -> ModelHandle {
+        ModelHandle { model: self.model.clone(), version: self.version.subscribe() }
+    }
+}
