@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
-            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test')
+            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test, silence')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or check the configuration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completion scripts and man pages into a directory (for packagers)')
@@ -179,9 +179,10 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules, and until when each is silenced')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while, list the silences, or lift one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -213,6 +214,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;alert;list' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]')
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
             [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
@@ -263,11 +265,111 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hmon;alert;silence' {
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the silences that have not ended, soonest end first')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift a silence before it ends')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hmon;alert;silence;add' {
+            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'The rule to silence, by name (one of the config''s [[rules]])')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Only the rule''s series with this label (repeatable), e.g. --label account=0.0.1001')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'How long, from now, e.g. 30m, 2h, 1d')
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'Why, for whoever reads `silence list` later')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;silence;list' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also list the silences that ended in the last 7 days (older ones are deleted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;silence;remove' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;silence;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the silences that have not ended, soonest end first')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift a silence before it ends')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hmon;alert;silence;help;add' {
+            break
+        }
+        'hmon;alert;silence;help;list' {
+            break
+        }
+        'hmon;alert;silence;help;remove' {
+            break
+        }
+        'hmon;alert;silence;help;help' {
+            break
+        }
         'hmon;alert;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules, and until when each is silenced')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while, list the silences, or lift one')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -281,6 +383,21 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;alert;help;test' {
+            break
+        }
+        'hmon;alert;help;silence' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the silences that have not ended, soonest end first')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift a silence before it ends')
+            break
+        }
+        'hmon;alert;help;silence;add' {
+            break
+        }
+        'hmon;alert;help;silence;list' {
+            break
+        }
+        'hmon;alert;help;silence;remove' {
             break
         }
         'hmon;alert;help;help' {
@@ -419,7 +536,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
-            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test')
+            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test, silence')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or check the configuration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completion scripts and man pages into a directory (for packagers)')
@@ -446,9 +563,10 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
         }
         'hmon;help;alert' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules, and until when each is silenced')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
+            [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while, list the silences, or lift one')
             break
         }
         'hmon;help;alert;add' {
@@ -461,6 +579,21 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;help;alert;test' {
+            break
+        }
+        'hmon;help;alert;silence' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the silences that have not ended, soonest end first')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Lift a silence before it ends')
+            break
+        }
+        'hmon;help;alert;silence;add' {
+            break
+        }
+        'hmon;help;alert;silence;list' {
+            break
+        }
+        'hmon;help;alert;silence;remove' {
             break
         }
         'hmon;help;config' {

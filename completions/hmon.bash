@@ -61,6 +61,9 @@ _hmon() {
             hmon__subcmd__alert,remove)
                 cmd="hmon__subcmd__alert__subcmd__remove"
                 ;;
+            hmon__subcmd__alert,silence)
+                cmd="hmon__subcmd__alert__subcmd__silence"
+                ;;
             hmon__subcmd__alert,test)
                 cmd="hmon__subcmd__alert__subcmd__test"
                 ;;
@@ -76,8 +79,44 @@ _hmon() {
             hmon__subcmd__alert__subcmd__help,remove)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__remove"
                 ;;
+            hmon__subcmd__alert__subcmd__help,silence)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__silence"
+                ;;
             hmon__subcmd__alert__subcmd__help,test)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__test"
+                ;;
+            hmon__subcmd__alert__subcmd__help__subcmd__silence,add)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__add"
+                ;;
+            hmon__subcmd__alert__subcmd__help__subcmd__silence,list)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__list"
+                ;;
+            hmon__subcmd__alert__subcmd__help__subcmd__silence,remove)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__remove"
+                ;;
+            hmon__subcmd__alert__subcmd__silence,add)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__add"
+                ;;
+            hmon__subcmd__alert__subcmd__silence,help)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__help"
+                ;;
+            hmon__subcmd__alert__subcmd__silence,list)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__list"
+                ;;
+            hmon__subcmd__alert__subcmd__silence,remove)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__remove"
+                ;;
+            hmon__subcmd__alert__subcmd__silence__subcmd__help,add)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__add"
+                ;;
+            hmon__subcmd__alert__subcmd__silence__subcmd__help,help)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__help"
+                ;;
+            hmon__subcmd__alert__subcmd__silence__subcmd__help,list)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__list"
+                ;;
+            hmon__subcmd__alert__subcmd__silence__subcmd__help,remove)
+                cmd="hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__remove"
                 ;;
             hmon__subcmd__config,check)
                 cmd="hmon__subcmd__config__subcmd__check"
@@ -145,8 +184,20 @@ _hmon() {
             hmon__subcmd__help__subcmd__alert,remove)
                 cmd="hmon__subcmd__help__subcmd__alert__subcmd__remove"
                 ;;
+            hmon__subcmd__help__subcmd__alert,silence)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__silence"
+                ;;
             hmon__subcmd__help__subcmd__alert,test)
                 cmd="hmon__subcmd__help__subcmd__alert__subcmd__test"
+                ;;
+            hmon__subcmd__help__subcmd__alert__subcmd__silence,add)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__add"
+                ;;
+            hmon__subcmd__help__subcmd__alert__subcmd__silence,list)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__list"
+                ;;
+            hmon__subcmd__help__subcmd__alert__subcmd__silence,remove)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__remove"
                 ;;
             hmon__subcmd__help__subcmd__config,check)
                 cmd="hmon__subcmd__help__subcmd__config__subcmd__check"
@@ -198,7 +249,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__alert)
-            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version add list remove test help"
+            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version add list remove test silence help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,7 +357,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__alert__subcmd__help)
-            opts="add list remove test help"
+            opts="add list remove test silence help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +426,62 @@ _hmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__silence)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hmon__subcmd__alert__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -390,12 +497,16 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__alert__subcmd__list)
-            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --network)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -430,6 +541,240 @@ _hmon() {
                 return 0
             fi
             case "${prev}" in
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence)
+            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__add)
+            opts="-q -v -h -V --rule --label --for --comment --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rule)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --comment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__help)
+            opts="add list remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__list)
+            opts="-q -v -h -V --all --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__silence__subcmd__remove)
+            opts="-q -v -h -V --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --network)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -814,7 +1159,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__help__subcmd__alert)
-            opts="add list remove test"
+            opts="add list remove test silence"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,6 +1203,62 @@ _hmon() {
         hmon__subcmd__help__subcmd__alert__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__silence)
+            opts="add list remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

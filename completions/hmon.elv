@@ -38,7 +38,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-            cand alert 'Manage alert rules: add, list, remove, test'
+            cand alert 'Manage alert rules: add, list, remove, test, silence'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
             cand generate 'Write completion scripts and man pages into a directory (for packagers)'
@@ -169,9 +169,10 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
-            cand list 'List the rules'
+            cand list 'List the rules, and until when each is silenced'
             cand remove 'Remove a rule from the config file'
             cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+            cand silence 'Silence a rule''s notifications for a while, list the silences, or lift one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hmon;alert;add'= {
@@ -201,6 +202,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand --version 'Print version'
         }
         &'hmon;alert;list'= {
+            cand --store 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]'
             cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
             cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
             cand --config 'Config file [default: <config dir>/hmon/config.toml]'
@@ -248,11 +250,102 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hmon;alert;silence'= {
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id'
+            cand list 'List the silences that have not ended, soonest end first'
+            cand remove 'Lift a silence before it ends'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hmon;alert;silence;add'= {
+            cand --rule 'The rule to silence, by name (one of the config''s [[rules]])'
+            cand --label 'Only the rule''s series with this label (repeatable), e.g. --label account=0.0.1001'
+            cand --for 'How long, from now, e.g. 30m, 2h, 1d'
+            cand --comment 'Why, for whoever reads `silence list` later'
+            cand --store 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;silence;list'= {
+            cand --store 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --all 'Also list the silences that ended in the last 7 days (older ones are deleted)'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;silence;remove'= {
+            cand --store 'The store file, as given to `watch --store` [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;silence;help'= {
+            cand add 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id'
+            cand list 'List the silences that have not ended, soonest end first'
+            cand remove 'Lift a silence before it ends'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hmon;alert;silence;help;add'= {
+        }
+        &'hmon;alert;silence;help;list'= {
+        }
+        &'hmon;alert;silence;help;remove'= {
+        }
+        &'hmon;alert;silence;help;help'= {
+        }
         &'hmon;alert;help'= {
             cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
-            cand list 'List the rules'
+            cand list 'List the rules, and until when each is silenced'
             cand remove 'Remove a rule from the config file'
             cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+            cand silence 'Silence a rule''s notifications for a while, list the silences, or lift one'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hmon;alert;help;add'= {
@@ -262,6 +355,17 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;alert;help;remove'= {
         }
         &'hmon;alert;help;test'= {
+        }
+        &'hmon;alert;help;silence'= {
+            cand add 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id'
+            cand list 'List the silences that have not ended, soonest end first'
+            cand remove 'Lift a silence before it ends'
+        }
+        &'hmon;alert;help;silence;add'= {
+        }
+        &'hmon;alert;help;silence;list'= {
+        }
+        &'hmon;alert;help;silence;remove'= {
         }
         &'hmon;alert;help;help'= {
         }
@@ -387,7 +491,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-            cand alert 'Manage alert rules: add, list, remove, test'
+            cand alert 'Manage alert rules: add, list, remove, test, silence'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
             cand generate 'Write completion scripts and man pages into a directory (for packagers)'
@@ -407,9 +511,10 @@ set edit:completion:arg-completer[hmon] = {|@words|
         }
         &'hmon;help;alert'= {
             cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
-            cand list 'List the rules'
+            cand list 'List the rules, and until when each is silenced'
             cand remove 'Remove a rule from the config file'
             cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+            cand silence 'Silence a rule''s notifications for a while, list the silences, or lift one'
         }
         &'hmon;help;alert;add'= {
         }
@@ -418,6 +523,17 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;help;alert;remove'= {
         }
         &'hmon;help;alert;test'= {
+        }
+        &'hmon;help;alert;silence'= {
+            cand add 'Silence a rule''s notifications for a while (only its series with the given labels, when given); prints the new silence''s id'
+            cand list 'List the silences that have not ended, soonest end first'
+            cand remove 'Lift a silence before it ends'
+        }
+        &'hmon;help;alert;silence;add'= {
+        }
+        &'hmon;help;alert;silence;list'= {
+        }
+        &'hmon;help;alert;silence;remove'= {
         }
         &'hmon;help;config'= {
             cand path 'Print the config file''s path'

@@ -1,4 +1,5 @@
-//! Alert rules and the manager that evaluates them; `hmon alert` edits the rules in the config file.
+//! Alert rules, their silences and the manager that evaluates them; `hmon alert` edits the rules in the config
+//! file and the silences in the store.
 
 pub mod edit;
 pub mod manager;

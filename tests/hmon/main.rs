@@ -18,6 +18,7 @@ mod network;
 mod nodes;
 mod records;
 mod resilience;
+mod silence;
 mod tx;
 mod watch;
 

@@ -1,4 +1,7 @@
-//! `hmon alert add|list|remove|test`: manage `[[rules]]` in the config file and try their webhooks.
+//! `hmon alert add|list|remove|test`: manage `[[rules]]` in the config file and try their webhooks;
+//! `hmon alert silence` (in [`silence`]) mutes them for a while.
+
+mod silence;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -7,6 +10,7 @@ use super::Context;
 use crate::alert::edit;
 use crate::alert::manager::new_id;
 use crate::alert::rule::{render_summary, RuleConfig};
+use crate::alert::silence::Silence;
 use crate::error::Error;
 use crate::metrics::Labels;
 use crate::output::{Cell, Tone};
@@ -18,12 +22,15 @@ use crate::webhook::{AlertStatus, Dispatcher, Notification};
 pub enum AlertCommand {
     /// Add a rule to the config file (validated first; comments and layout are kept)
     Add(Box<AddArgs>),
-    /// List the rules
-    List,
+    /// List the rules, and until when each is silenced
+    List(ListArgs),
     /// Remove a rule from the config file
     Remove(RemoveArgs),
     /// Send a clearly marked test notification for a rule through its webhooks and show each answer
     Test(RemoveArgs),
+    /// Silence a rule's notifications for a while, list the silences, or lift one
+    #[command(subcommand)]
+    Silence(silence::SilenceCommand),
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +68,12 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub store: silence::StoreArg,
+}
+
+#[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The rule's name
     pub name: String,
@@ -76,9 +89,10 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
 pub async fn run(ctx: &Context, command: AlertCommand) -> anyhow::Result<()> {
     match command {
         AlertCommand::Add(args) => add(ctx, *args),
-        AlertCommand::List => list(ctx),
+        AlertCommand::List(args) => list(ctx, &args),
         AlertCommand::Remove(args) => remove(ctx, &args.name),
         AlertCommand::Test(args) => test(ctx, &args.name).await,
+        AlertCommand::Silence(command) => silence::run(ctx, command),
     }
 }
 
@@ -135,25 +149,36 @@ struct RuleView<'a> {
     severity: &'static str,
     webhooks: Option<&'a Vec<String>>,
     summary: &'a str,
+    /// When the active silences stop muting every series of the rule, RFC 3339; null when none does.
+    silenced_until: Option<String>,
+    /// The active silences of the rule, including those that mute only some of its series.
+    silences: Vec<&'a Silence>,
 }
 
-fn list(ctx: &Context) -> anyhow::Result<()> {
+fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<()> {
     let webhooks = plan::webhooks(&ctx.settings.config)?;
     let names: Vec<String> = webhooks.iter().map(|w| w.name.clone()).collect();
     let rules = plan::rules(&ctx.settings.config, &names)?;
+    let now = Timestamp::now();
+    let active = silence::active_now(ctx, args.store.store.as_deref(), now)?;
     let views: Vec<RuleView> = rules
         .iter()
-        .map(|r| RuleView {
-            name: &r.name,
-            metric: &r.metric,
-            labels: &r.labels,
-            condition: r.condition.as_str(),
-            threshold: r.threshold,
-            pending: humantime::format_duration(r.pending).to_string(),
-            repeat: humantime::format_duration(r.repeat).to_string(),
-            severity: r.severity.as_str(),
-            webhooks: r.webhooks.as_ref(),
-            summary: &r.summary,
+        .map(|r| {
+            let silences: Vec<&Silence> = active.iter().filter(|s| s.rule == r.name).collect();
+            RuleView {
+                name: &r.name,
+                metric: &r.metric,
+                labels: &r.labels,
+                condition: r.condition.as_str(),
+                threshold: r.threshold,
+                pending: humantime::format_duration(r.pending).to_string(),
+                repeat: humantime::format_duration(r.repeat).to_string(),
+                severity: r.severity.as_str(),
+                webhooks: r.webhooks.as_ref(),
+                summary: &r.summary,
+                silenced_until: silence::silenced_until(&r.labels, &silences).map(Timestamp::to_rfc3339),
+                silences,
+            }
         })
         .collect();
     if ctx.out.json {
@@ -177,10 +202,12 @@ fn list(ctx: &Context) -> anyhow::Result<()> {
                 v.repeat.clone().into(),
                 Cell::tone(v.severity, tone),
                 v.webhooks.map_or("(all)".to_string(), |w| w.join(",")).into(),
+                silence::silenced_cell(ctx, v.labels, &v.silences, now),
             ]
         })
         .collect();
-    ctx.out.table(&["Rule", "Metric", "Labels", "Condition", "For", "Repeat", "Severity", "Webhooks"], &rows)
+    let header = ["Rule", "Metric", "Labels", "Condition", "For", "Repeat", "Severity", "Webhooks", "Silenced"];
+    ctx.out.table(&header, &rows)
 }
 
 fn remove(ctx: &Context, name: &str) -> anyhow::Result<()> {
