@@ -12,6 +12,7 @@ mod balance;
 mod collect;
 mod config;
 mod delivery;
+mod durable;
 mod generated;
 mod hostile;
 mod network;

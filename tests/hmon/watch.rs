@@ -12,9 +12,9 @@ use sha2::Sha256;
 use crate::receiver::{Answer, Receiver};
 use crate::{run, Env, Spawned, FAST_RETRIES};
 
-const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(30);
 
-fn config(env: &Env, hooks: &[(&str, &str, &str)], rule_extra: &str) {
+pub fn config(env: &Env, hooks: &[(&str, &str, &str)], rule_extra: &str) {
     let mut text = format!("{FAST_RETRIES}\n[[accounts]]\nid = \"0.0.1001\"\nlabel = \"treasury\"\n");
     for (name, url, extra) in hooks {
         text.push_str(&format!("\n[[webhooks]]\nname = \"{name}\"\nurl = \"{url}\"\n{extra}\n"));
@@ -26,7 +26,7 @@ fn config(env: &Env, hooks: &[(&str, &str, &str)], rule_extra: &str) {
     env.write_config(&text);
 }
 
-fn lines(stdout: &str) -> Vec<Value> {
+pub fn lines(stdout: &str) -> Vec<Value> {
     stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
 }
 
@@ -125,7 +125,7 @@ fn a_hanging_receiver_delays_nothing_else() {
 }
 
 /// Spawns `hmon watch` with JSON Lines on a pipe; returns the process (killed on drop) and a channel of its events.
-fn spawn_watch(env: &Env, extra: &[&str]) -> (Spawned, mpsc::Receiver<Value>) {
+pub fn spawn_watch(env: &Env, extra: &[&str]) -> (Spawned, mpsc::Receiver<Value>) {
     let args: Vec<&str> = ["watch", "--json", "--interval", "2s"].into_iter().chain(extra.iter().copied()).collect();
     let mut child = env.spawn(&args);
     let stdout = child.0.stdout.take().expect("stdout");
@@ -143,7 +143,7 @@ fn spawn_watch(env: &Env, extra: &[&str]) -> (Spawned, mpsc::Receiver<Value>) {
 }
 
 /// The next event matching `pred`, waiting at most `WAIT`.
-fn next_event(rx: &mpsc::Receiver<Value>, pred: impl Fn(&Value) -> bool) -> Value {
+pub fn next_event(rx: &mpsc::Receiver<Value>, pred: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + WAIT;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
