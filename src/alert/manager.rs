@@ -307,7 +307,10 @@ impl AlertManager {
         let batch = self.batch;
         let Some(state) = self.states.get_mut(&key) else { return };
         state.batch = batch;
-        let mut changed = state.value.is_none_or(|v| v.to_bits() != sample.value.to_bits()) || state.missed > 0;
+        // A new value is worth storing only where the next decision depends on it (change conditions); the
+        // value a threshold rule shows is kept in memory and stored with its next transition.
+        let new_value = state.value.is_none_or(|v| v.to_bits() != sample.value.to_bits());
+        let mut changed = new_value && rule.condition.is_change() || state.missed > 0 || state.value.is_none();
         state.value = Some(sample.value);
         state.missed = 0;
         if next != state.phase {
