@@ -216,7 +216,7 @@ fn summary_lines(state: &State, nodes: &[Node], cols: usize) -> Vec<Line> {
         (format!("nodes {up}/{} up", nodes.len()), if up == nodes.len() { Style::Good } else { Style::Bad })
     };
     let firing = state.firing().count();
-    let parts = vec![
+    let mut parts = vec![
         (format!("mirror lag {}", fmt(state.value("mirror_lag_seconds", &[]), " s")), Style::Plain),
         (format!("TPS {}", fmt(state.value("network_tps", &[]), "")), Style::Plain),
         node_part,
@@ -234,6 +234,10 @@ fn summary_lines(state: &State, nodes: &[Node], cols: usize) -> Vec<Line> {
             if firing > 0 { Style::Bad } else { Style::Plain },
         ),
     ];
+    let silences = state.silences.len();
+    if silences > 0 {
+        parts.push((format!("{silences} silence{} in force", if silences == 1 { "" } else { "s" }), Style::Dim));
+    }
     let mut lines = pack(parts, cols);
     let down: Vec<String> = nodes.iter().filter(|n| !n.up).map(|n| format!("node {} ({})", n.id, n.account)).collect();
     if !down.is_empty() {

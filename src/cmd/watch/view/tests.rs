@@ -327,3 +327,25 @@ async fn a_terminal_resize_is_heard() {
     assert!(std::process::Command::new("kill").args(["-WINCH", &pid]).status().unwrap().success());
     tokio::time::timeout(Duration::from_secs(5), resizes.next()).await.expect("SIGWINCH reaches the view");
 }
+
+#[test]
+fn silences_and_silenced_alerts_are_shown() {
+    let plan = plan(1);
+    let mut state = network(&plan);
+    state.alerts[0].silenced = true;
+    state.silences.push(crate::alert::silence::Silence {
+        id: "abc".into(),
+        rule: "low-balance".into(),
+        labels: Default::default(),
+        starts_at: NOW,
+        ends_at: Timestamp { secs: NOW.secs + 3600, nanos: 0 },
+        comment: String::new(),
+        created_at: NOW,
+    });
+    let size = Size { cols: 200, rows: Some(60) };
+    let text = fitted(&layout(&state, &plan, HEADER, NOW, size, false), size).join("\n");
+    assert!(text.contains("1 silence in force"), "{text}");
+    let silenced = text.lines().find(|l| l.contains("low-balance since")).expect("the alert line");
+    assert!(silenced.contains("[silenced]"), "{silenced}");
+    assert!(!text.lines().find(|l| l.contains("slow-mirror since")).unwrap().contains("[silenced]"));
+}
