@@ -31,16 +31,29 @@ fn a_killed_monitor_keeps_its_firing_alert_and_resolves_it_with_the_original_sta
     child.0.kill().expect("kill -9");
     let _ = child.0.wait();
 
-    let (_child, rx) = spawn_watch(&env, &["--store", &store]);
-    // Two cycles of the accounts collector after the restart: any announcement would have come with the first.
+    // Still low at the restart: nothing new is announced over two cycles.
+    let (mut child, rx) = spawn_watch(&env, &["--store", &store]);
     for _ in 0..2 {
-        next_event(&rx, |e| e["type"] == "sample" && e["name"] == "account_balance_hbar");
+        next_event(&rx, |e| {
+            assert!(!is_alert("firing")(e), "announced again after the restart: {e}");
+            e["type"] == "sample" && e["name"] == "account_balance_hbar"
+        });
     }
+    child.0.kill().expect("kill -9");
+    let _ = child.0.wait();
+
+    // The balance recovers while hmon is down: the first cycle after the restart resolves the alert.
     env.mirror.set_balance("0.0.1001", 5_000_000_000);
+    let (_child, rx) = spawn_watch(&env, &["--store", &store]);
+    let cycles = std::cell::Cell::new(0);
     let resolved = next_event(&rx, |e| {
         assert!(!is_alert("firing")(e), "announced again after the restart: {e}");
+        if e["type"] == "sample" && e["name"] == "account_balance_hbar" {
+            cycles.set(cycles.get() + 1);
+        }
         is_alert("resolved")(e)
     });
+    assert_eq!(cycles.get(), 1, "resolved by the first cycle");
     assert_eq!(resolved["starts_at"], fired["starts_at"], "the original start");
     let got = receiver.wait_for(2, WAIT);
     let statuses: Vec<&str> = got.iter().map(|r| r.body["status"].as_str().unwrap_or("")).collect();

@@ -226,3 +226,70 @@ fn bad_monitoring_config_is_refused() {
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid --account '0.0.x'"), "{stderr}");
 }
+
+/// Sends SIGTERM to the child.
+#[cfg(unix)]
+fn sigterm(child: &Spawned) {
+    let _ = Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stalled_reader_does_not_hold_up_the_shutdown() {
+    let env = Env::start();
+    // 300 accounts the mirror does not know: every cycle prints 300 error events (about 60 KB), and three cycles
+    // are more than a pipe holds; nobody reads the pipe.
+    let mut text = format!("{FAST_RETRIES}\n[collect]\nrate_limit = 1000\n");
+    for i in 0..300 {
+        text.push_str(&format!("\n[[accounts]]\nid = \"0.0.{}\"\n", 5000 + i));
+    }
+    env.write_config(&text);
+    let mut child = env.spawn(&["watch", "--json", "--interval", "2s"]);
+    let deadline = Instant::now() + WAIT;
+    while env.mirror.count("/api/v1/accounts/") < 900 {
+        assert!(Instant::now() < deadline, "three cycles did not happen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    sigterm(&child);
+    // Before, the printer blocked on the full pipe and the process never ended.
+    assert_eq!(child.wait_within(crate::LIMIT).code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_stops_at_once() {
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 100, &[]);
+    let hanging = Receiver::start(&[Answer::Hang]);
+    config(&env, &[("slow", &hanging.url, "timeout = \"60s\"")], "");
+    let mut child = Spawned(
+        env.std_command(assert_cmd::cargo::cargo_bin("hmon"))
+            .args(["watch", "--json", "--interval", "2s"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn hmon"),
+    );
+    let stderr = child.0.stderr.take().expect("stderr");
+    hanging.wait_for(1, WAIT);
+    sigterm(&child);
+    // The first signal waits for the delivery in flight (up to 5 s); the second does not.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let line = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("the stopping notice");
+        if line.contains("Ctrl-C again to stop at once") {
+            break;
+        }
+    }
+    sigterm(&child);
+    assert_eq!(child.wait_within(crate::LIMIT).code(), Some(130));
+    let rest: Vec<String> = rx.iter().collect();
+    assert!(rest.iter().any(|l| l.contains("stopped at once")), "{rest:?}");
+}

@@ -52,6 +52,8 @@ const ONCE_GRACE: Duration = Duration::from_secs(30);
 const OUTPUT_GRACE: Duration = Duration::from_secs(2);
 
 pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
+    // Listening from the start: a signal during start-up stops cleanly too (`--once` keeps the default: it ends).
+    let signals = (!args.once).then(StopSignals::listen);
     let interval = args.interval.as_deref().map(|s| parse_duration(s, "--interval")).transpose()?;
     let plan = Plan::from_config(&ctx.settings.config, &args.accounts, interval)?;
     // Durable with --store, and always with --once: cron runs must carry state from one run to the next.
@@ -91,22 +93,25 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     };
 
     let mut printer_done = false;
-    let grace = if args.once {
-        ONCE_GRACE
-    } else {
+    let grace = if let Some(mut signals) = signals {
         // Stop on a signal, or when the reader of our output went away (`hmon watch | head`).
         tokio::select! {
-            _ = stop_signal() => {}
+            _ = signals.next() => {}
             _ = &mut printer => printer_done = true,
         }
         // A second Ctrl-C stops at once; the durable outbox keeps what was not delivered.
-        tokio::spawn(async {
-            stop_signal().await;
+        tokio::spawn(async move {
+            signals.next().await;
             let _ = writeln!(std::io::stderr(), "hmon: stopped at once; undelivered notifications stay queued");
             std::process::exit(130);
         });
+        if !ctx.out.quiet {
+            let _ = writeln!(std::io::stderr(), "hmon: stopping (Ctrl-C again to stop at once)");
+        }
         monitor.stop();
         STOP_GRACE
+    } else {
+        ONCE_GRACE
     };
     let report = monitor.finish(grace, args.once).await;
     if !printer_done {
@@ -159,18 +164,34 @@ fn json_lines(mut events: broadcast::Receiver<Event>) -> oneshot::Receiver<()> {
     finished
 }
 
-/// Ctrl-C or SIGTERM.
-async fn stop_signal() {
+/// Ctrl-C (SIGINT) and SIGTERM, listened to from the start so that none is missed between two waits.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let unix = signal(SignalKind::interrupt()).ok().zip(signal(SignalKind::terminate()).ok());
+            StopSignals { unix }
+        }
+        #[cfg(not(unix))]
+        StopSignals {}
+    }
+
+    /// The next Ctrl-C or SIGTERM.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some((int, term)) = &mut self.unix {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
