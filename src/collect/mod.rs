@@ -8,6 +8,7 @@
 //! get no sample rather than a cached value passed off as fresh.
 
 pub mod accounts;
+pub mod cursors;
 pub mod network;
 
 use std::future::Future;
