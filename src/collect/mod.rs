@@ -1,9 +1,14 @@
 //! Collectors: each asks one source for data on its own interval and turns the answers into samples.
 //!
 //! A collector never stops the pipeline: a failing source is recorded (`collector_errors`, an error event) and
-//! asked again next cycle, while the other collectors go on. Every cycle also reports its own duration.
+//! asked again next cycle, while the other collectors go on. Every cycle also reports its own duration and
+//! `collector_up` (1 when it had no errors, 0 otherwise).
+//!
+//! A collector emits a sample only for what its source confirmed this cycle: when a source fails, its series
+//! get no sample rather than a cached value passed off as fresh.
 
 pub mod accounts;
+pub mod cursors;
 pub mod network;
 
 use std::future::Future;
@@ -58,6 +63,8 @@ pub async fn run<C: Collector>(
         let labels = [("collector", name)];
         cycle.samples.push(Sample::new("collector_duration_seconds", &labels, started.elapsed().as_secs_f64(), now));
         cycle.samples.push(Sample::new("collector_errors", &labels, errors_total as f64, now));
+        let up = if cycle.errors.is_empty() { 1.0 } else { 0.0 };
+        cycle.samples.push(Sample::new("collector_up", &labels, up, now));
         for e in &cycle.errors {
             tracing::info!(collector = name, error = %Inert(e), "collection failed");
         }
@@ -85,3 +92,53 @@ pub fn collector_of(metric: &str) -> Option<&'static str> {
 
 /// The fastest a collector may poll: the public mirror caches responses for 1-2 s.
 pub const MIN_INTERVAL: Duration = Duration::from_secs(2);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A collector whose cycles fail as scripted.
+    struct Scripted {
+        errors: Vec<Vec<String>>,
+    }
+
+    impl Collector for Scripted {
+        fn name(&self) -> &'static str {
+            "scripted"
+        }
+
+        async fn cycle(&mut self, now: Timestamp) -> Cycle {
+            let errors = if self.errors.is_empty() { Vec::new() } else { self.errors.remove(0) };
+            Cycle { samples: vec![Sample::new("x", &[], 1.0, now)], errors }
+        }
+    }
+
+    /// The value of the collector's own metric `name` in `batch`.
+    fn own(batch: &Batch, name: &str) -> Option<f64> {
+        let mut found = batch.cycle.samples.iter().filter(|s| s.name == name);
+        let sample = found.next()?;
+        assert!(found.next().is_none(), "one {name} a cycle");
+        assert_eq!(sample.labels["collector"], "scripted");
+        Some(sample.value)
+    }
+
+    #[tokio::test]
+    async fn every_cycle_says_whether_the_collector_was_up() {
+        let errors = vec![Vec::new(), vec!["a".to_string(), "b".to_string()], Vec::new()];
+        let (tx, mut rx) = mpsc::channel(8);
+        let (_stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(run(Scripted { errors }, Duration::ZERO, tx, stop_rx, false));
+        let mut batches = Vec::new();
+        for _ in 0..3 {
+            batches.push(rx.recv().await.expect("a batch"));
+        }
+        // With nobody listening, its next send fails and it stops.
+        drop(rx);
+        task.await.expect("the collector stops");
+        let up: Vec<Option<f64>> = batches.iter().map(|b| own(b, "collector_up")).collect();
+        assert_eq!(up, [Some(1.0), Some(0.0), Some(1.0)]);
+        let errors: Vec<Option<f64>> = batches.iter().map(|b| own(b, "collector_errors")).collect();
+        assert_eq!(errors, [Some(0.0), Some(2.0), Some(2.0)]);
+        assert!(batches.iter().all(|b| own(b, "collector_duration_seconds").is_some()));
+    }
+}

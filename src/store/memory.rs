@@ -145,6 +145,13 @@ impl MetricStore for MemoryStore {
         all.retain(|_, by_labels| !by_labels.is_empty());
         Ok(deleted)
     }
+
+    fn value_at(&self, name: &str, labels: &Labels, at: Timestamp) -> anyhow::Result<Option<Sample>> {
+        let all = self.read();
+        let Some(points) = all.get(name).and_then(|by_labels| by_labels.get(labels)) else { return Ok(None) };
+        let upto = points.partition_point(|(t, _)| *t <= at);
+        Ok(upto.checked_sub(1).map(|i| sample(name, labels, points[i])))
+    }
 }
 
 #[cfg(test)]

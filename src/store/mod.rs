@@ -3,6 +3,7 @@
 //! buffers, for `watch` and tests) and [`SqliteStore`] (a durable file, for the daemon). Both keep the same
 //! contract, checked by one shared conformance suite.
 
+mod changes;
 pub mod db;
 pub mod memory;
 pub mod sqlite;
@@ -31,6 +32,9 @@ pub trait MetricStore: Send + Sync {
     fn latest_per_series(&self) -> anyhow::Result<Vec<Sample>>;
     /// Deletes every sample older than `cutoff`; returns how many were deleted.
     fn delete_older_than(&self, cutoff: Timestamp) -> anyhow::Result<usize>;
+    /// The value series `name{labels}` (exactly these labels, not a matcher) had at time `at`: its newest sample
+    /// with timestamp <= `at`, if any. This stays right when a store skips unchanged samples.
+    fn value_at(&self, name: &str, labels: &Labels, at: Timestamp) -> anyhow::Result<Option<Sample>>;
 }
 
 #[cfg(test)]
@@ -79,6 +83,7 @@ mod tests {
         out_of_order_inserts_come_back_ordered(&*make());
         same_timestamp_replaces(&*make());
         odd_values_round_trip(&*make());
+        value_at_answers_the_newest_point_up_to_then(&*make());
     }
 
     fn latest_spans_series(store: &dyn MetricStore) {
@@ -180,6 +185,29 @@ mod tests {
         store.insert(&[s("up", &[], 3.0, 2), s("up", &[], 4.0, 2)]).unwrap();
         let all = store.range("up", t(0), t(10)).unwrap();
         assert_eq!(all, [s("up", &[], 0.0, 1), s("up", &[], 4.0, 2)]);
+    }
+
+    fn value_at_answers_the_newest_point_up_to_then(store: &dyn MetricStore) {
+        fixture(store);
+        let a = matcher(&[("host", "a"), ("dc", "x")]);
+        let at = |secs| store.value_at("cpu", &a, t(secs)).unwrap();
+        assert_eq!(at(9), None, "before the first sample");
+        assert_eq!(at(10), Some(s("cpu", &[("host", "a"), ("dc", "x")], 1.0, 10)), "at a sample, that sample");
+        assert_eq!(at(12), Some(s("cpu", &[("host", "a"), ("dc", "x")], 1.0, 10)), "between two, the earlier");
+        assert_eq!(at(13).map(|s| s.value), Some(4.0));
+        assert_eq!(at(1_000_000).map(|s| s.value), Some(4.0), "after the last, the last");
+        let just_before = Timestamp::from_millis(12_999);
+        assert_eq!(store.value_at("cpu", &a, just_before).unwrap().map(|s| s.value), Some(1.0));
+        assert_eq!(store.value_at("cpu", &matcher(&[("host", "a")]), t(20)).unwrap(), None, "labels are exact");
+        assert_eq!(store.value_at("cpu", &Labels::new(), t(20)).unwrap(), None);
+        assert_eq!(store.value_at("mem", &a, t(100)).unwrap(), None, "another metric's series");
+        assert_eq!(store.value_at("nope", &a, t(100)).unwrap(), None);
+        assert_eq!(store.value_at("mem", &matcher(&[("host", "a")]), t(50)).unwrap().map(|s| s.value), Some(9.0));
+        store.insert(&[s("nan", &[], f64::NAN, 1)]).unwrap();
+        assert!(store.value_at("nan", &Labels::new(), t(5)).unwrap().is_some_and(|s| s.value.is_nan()));
+        store.delete_older_than(t(13)).unwrap();
+        assert_eq!(at(12), None, "deleted samples are not answered");
+        assert_eq!(at(14).map(|s| s.value), Some(4.0));
     }
 
     fn odd_values_round_trip(store: &dyn MetricStore) {

@@ -1,6 +1,7 @@
 //! [`SqliteStore`]: samples kept in the store database ([`Db`]), for durable runs. It reads and writes the
 //! `series` and `samples` tables only.
 //! Timestamps are stored as whole milliseconds, values as REAL (NaN is stored as NULL and read back as NaN).
+//! With a heartbeat ([`SqliteStore::with_heartbeat`]) it stores only changes (see [`super::changes`]).
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
+use super::changes::{Changes, Stored};
 use super::db::Db;
 use super::MetricStore;
 use crate::metrics::{labels_match, Labels, Sample};
@@ -25,10 +27,13 @@ pub fn default_path() -> Option<PathBuf> {
     dirs::data_dir().map(|dir| dir.join("hmon").join("hmon.db"))
 }
 
-/// A [`MetricStore`] in the store database ([`Db`]), sharing its one connection.
+/// A [`MetricStore`] in the store database ([`Db`]), sharing its one connection. Clones share the database and
+/// the memory of last stored points.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     db: Arc<Db>,
+    /// With a heartbeat: the memory of what was last stored per series.
+    changes: Option<Arc<Changes>>,
 }
 
 /// A series row: its id and labels.
@@ -38,9 +43,25 @@ struct SeriesRow {
 }
 
 impl SqliteStore {
-    /// The metric store inside `db`.
+    /// The metric store inside `db`, storing every sample.
     pub fn new(db: Arc<Db>) -> Self {
-        Self { db }
+        Self { db, changes: None }
+    }
+
+    /// The metric store inside `db`, storing a sample only when its value differs from the series' last stored
+    /// value or when `heartbeat` has passed since that stored sample (NaN counts as equal to NaN). A quiet series
+    /// thus costs one row per heartbeat, and skipping costs no SQL: the last stored point of each series is kept
+    /// in memory (read from the table the first time a series is seen). Read it back with
+    /// [`MetricStore::value_at`]; `range` and `latest` return the stored points only.
+    ///
+    /// Only one store with a heartbeat should write a given database: another writer's samples are not seen.
+    pub fn with_heartbeat(db: Arc<Db>, heartbeat: Duration) -> Self {
+        Self { db, changes: Some(Arc::new(Changes::new(heartbeat))) }
+    }
+
+    /// The heartbeat, when this store stores only changes.
+    pub fn heartbeat(&self) -> Option<Duration> {
+        self.changes.as_ref().map(|c| Duration::from_millis(c.heartbeat_ms().try_into().unwrap_or(u64::MAX)))
     }
 
     /// Opens (creating if needed, with its parent directories) the store file at `path`, beside any owner.
@@ -110,7 +131,11 @@ impl MetricStore for SqliteStore {
         if samples.is_empty() {
             return Ok(());
         }
-        insert_batch(&mut self.lock(), samples).with_context(|| self.failed(true))
+        match &self.changes {
+            None => insert_batch(&mut self.lock(), samples),
+            Some(changes) => self.insert_changes(changes, samples),
+        }
+        .with_context(|| self.failed(true))
     }
 
     fn latest(&self, name: &str, n: usize) -> anyhow::Result<Vec<Sample>> {
@@ -140,12 +165,79 @@ impl MetricStore for SqliteStore {
     }
 
     fn delete_older_than(&self, cutoff: Timestamp) -> anyhow::Result<usize> {
-        delete_before(&mut self.lock(), cutoff.as_millis()).with_context(|| self.failed(true))
+        // The memory first, then the connection, the order `insert` takes them in.
+        let memory = self.changes.as_ref().map(|c| c.lock());
+        let deleted = delete_before(&mut self.lock(), cutoff.as_millis()).with_context(|| self.failed(true))?;
+        if let Some(mut memory) = memory {
+            memory.forget_before(cutoff.as_millis());
+        }
+        Ok(deleted)
+    }
+
+    fn value_at(&self, name: &str, labels: &Labels, at: Timestamp) -> anyhow::Result<Option<Sample>> {
+        let found = (|| last_at(&self.lock(), name, &labels_json(labels)?, at.as_millis()))()
+            .with_context(|| self.failed(false))?;
+        Ok(found.map(|p| to_sample(name, labels, p.ts_ms, p.value)))
     }
 }
 
+impl SqliteStore {
+    /// Inserts the samples that [`Stored::must_store`] keeps, in one transaction; the memory is updated only once
+    /// that transaction has committed.
+    fn insert_changes(&self, changes: &Changes, samples: &[Sample]) -> anyhow::Result<()> {
+        let mut memory = changes.lock();
+        // Points read or written by this batch, before they go into the memory.
+        let mut batch: HashMap<(&str, &Labels), Option<Stored>> = HashMap::new();
+        let unseen: Vec<&Sample> = samples.iter().filter(|s| memory.get(&s.name, &s.labels).is_none()).collect();
+        if !unseen.is_empty() {
+            let conn = self.lock();
+            for s in unseen {
+                if let std::collections::hash_map::Entry::Vacant(e) = batch.entry((s.name.as_str(), &s.labels)) {
+                    e.insert(last_at(&conn, &s.name, &labels_json(&s.labels)?, i64::MAX)?);
+                }
+            }
+        }
+        let mut kept: Vec<&Sample> = Vec::new();
+        for s in samples {
+            let key = (s.name.as_str(), &s.labels);
+            let last = match batch.get(&key) {
+                Some(point) => *point,
+                None => memory.get(key.0, key.1),
+            };
+            let ts_ms = s.timestamp.as_millis();
+            if last.is_none_or(|l| l.must_store(ts_ms, s.value, changes.heartbeat_ms())) {
+                kept.push(s);
+                batch.insert(key, Some(Stored::after(last, ts_ms, s.value)));
+            }
+        }
+        if !kept.is_empty() {
+            insert_batch(&mut self.lock(), kept)?;
+        }
+        for ((name, labels), point) in batch {
+            if let Some(point) = point {
+                memory.set(name, labels, point);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The newest stored point of `name` with these canonical labels at or before `at_ms`: the series row by its
+/// unique key, then one primary-key lookup.
+fn last_at(conn: &Connection, name: &str, labels_json: &str, at_ms: i64) -> anyhow::Result<Option<Stored>> {
+    let mut stmt = conn.prepare_cached(
+        // CROSS JOIN keeps series as the outer loop: one index lookup, then the newest sample up to `at_ms`.
+        "SELECT x.ts_ms, x.value FROM series s CROSS JOIN samples x ON x.series_id = s.id \
+         WHERE s.name = ?1 AND s.labels = ?2 AND x.ts_ms <= ?3 ORDER BY x.ts_ms DESC LIMIT 1",
+    )?;
+    let point = stmt
+        .query_row(params![name, labels_json, at_ms], |r| Ok(Stored { ts_ms: r.get(0)?, value: value(r, 1)? }))
+        .optional()?;
+    Ok(point)
+}
+
 /// Inserts a batch in one immediate transaction.
-fn insert_batch(conn: &mut Connection, samples: &[Sample]) -> anyhow::Result<()> {
+fn insert_batch<'a>(conn: &mut Connection, samples: impl IntoIterator<Item = &'a Sample>) -> anyhow::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
         let mut find = tx.prepare_cached("SELECT id FROM series WHERE name = ?1 AND labels = ?2")?;
@@ -251,109 +343,4 @@ fn to_sample(name: &str, labels: &Labels, ts_ms: i64, value: f64) -> Sample {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::db::SCHEMA_VERSION;
-    use crate::store::tests::conformance;
-
-    fn t(secs: i64) -> Timestamp {
-        Timestamp::from_millis(secs * 1000)
-    }
-
-    #[test]
-    fn conforms_in_memory() {
-        conformance(|| Box::new(SqliteStore::open_in_memory().unwrap()));
-    }
-
-    #[test]
-    fn conforms_on_disk() {
-        let dir = tempfile::tempdir().unwrap();
-        let count = std::cell::Cell::new(0);
-        conformance(|| {
-            count.set(count.get() + 1);
-            Box::new(SqliteStore::open(&dir.path().join(format!("{}.db", count.get()))).unwrap())
-        });
-    }
-
-    #[test]
-    fn is_send_and_sync() {
-        fn check<T: Send + Sync>() {}
-        check::<SqliteStore>();
-    }
-
-    #[test]
-    fn survives_reopening_and_shares_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nested/dirs/hmon.db");
-        let sample = Sample::new("balance", &[("account", "0.0.1001")], 12.5, t(100));
-        {
-            let store = SqliteStore::open(&path).unwrap();
-            assert_eq!(store.path(), path.display().to_string());
-            store.insert(&[sample.clone(), Sample::new("balance", &[("account", "0.0.1001")], 1.0, t(1))]).unwrap();
-        }
-        // Another module's table in the same file, through its own connection.
-        let other = Connection::open(&path).unwrap();
-        other.execute("CREATE TABLE outbox (id INTEGER PRIMARY KEY, body TEXT)", []).unwrap();
-        other.execute("INSERT INTO outbox (body) VALUES ('x')", []).unwrap();
-        let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.latest("balance", 1).unwrap(), std::slice::from_ref(&sample));
-        assert_eq!(store.latest_per_series().unwrap(), [sample]);
-        store.delete_older_than(t(1000)).unwrap();
-        let outbox: i64 = other.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0)).unwrap();
-        assert_eq!(outbox, 1);
-        let mode: String = other.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-        assert_eq!(mode, "wal");
-        let version: i64 = other.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-        assert_eq!(version, SCHEMA_VERSION);
-    }
-
-    #[test]
-    fn an_unwritable_path_is_named_in_the_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a-file");
-        std::fs::write(&file, "not a directory").unwrap();
-        let path = file.join("sub/hmon.db");
-        let err = SqliteStore::open(&path).unwrap_err();
-        assert!(err.to_string().contains(&format!("cannot open the store {}", path.display())), "{err:#}");
-        assert!(format!("{err:#}").contains("cannot create the directory"), "{err:#}");
-        let not_sqlite = dir.path().join("garbage.db");
-        std::fs::write(&not_sqlite, vec![b'x'; 4096]).unwrap();
-        let err = SqliteStore::open(&not_sqlite).unwrap_err();
-        assert!(err.to_string().contains(&not_sqlite.display().to_string()), "{err:#}");
-    }
-
-    #[test]
-    fn a_newer_schema_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("hmon.db");
-        drop(SqliteStore::open(&path).unwrap());
-        Connection::open(&path).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
-        let err = format!("{:#}", SqliteStore::open(&path).unwrap_err());
-        assert!(err.contains("newer hmon") && err.contains(&path.display().to_string()), "{err}");
-    }
-
-    #[test]
-    fn labels_are_stored_canonically_and_timestamps_in_millis() {
-        let store = SqliteStore::open_in_memory().unwrap();
-        let ts = Timestamp { secs: 1_700_000_000, nanos: 123_456_789 };
-        store.insert(&[Sample::new("x", &[("b", "2"), ("a", "1")], 1.0, ts)]).unwrap();
-        let conn = store.lock();
-        let (labels, ms): (String, i64) = conn
-            .query_row("SELECT labels, ts_ms FROM series JOIN samples ON series_id = id", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .unwrap();
-        assert_eq!(labels, r#"{"a":"1","b":"2"}"#);
-        assert_eq!(ms, 1_700_000_000_123);
-        drop(conn);
-        assert_eq!(store.latest("x", 1).unwrap()[0].timestamp, Timestamp { secs: 1_700_000_000, nanos: 123_000_000 });
-    }
-
-    #[test]
-    fn the_default_path_ends_in_hmon_db() {
-        if let Some(path) = default_path() {
-            assert!(path.ends_with("hmon/hmon.db"), "{}", path.display());
-        }
-        assert_eq!(DEFAULT_RETENTION.as_secs(), 604_800);
-    }
-}
+mod tests;

@@ -1,0 +1,106 @@
+//! `SqliteStore` on its own: the conformance suite in memory and on disk, the file it shares, its errors.
+
+use super::*;
+use crate::store::db::SCHEMA_VERSION;
+use crate::store::tests::conformance;
+
+fn t(secs: i64) -> Timestamp {
+    Timestamp::from_millis(secs * 1000)
+}
+
+#[test]
+fn conforms_in_memory() {
+    conformance(|| Box::new(SqliteStore::open_in_memory().unwrap()));
+}
+
+#[test]
+fn conforms_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = std::cell::Cell::new(0);
+    conformance(|| {
+        count.set(count.get() + 1);
+        Box::new(SqliteStore::open(&dir.path().join(format!("{}.db", count.get()))).unwrap())
+    });
+}
+
+#[test]
+fn is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<SqliteStore>();
+}
+
+#[test]
+fn survives_reopening_and_shares_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/dirs/hmon.db");
+    let sample = Sample::new("balance", &[("account", "0.0.1001")], 12.5, t(100));
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.path(), path.display().to_string());
+        store.insert(&[sample.clone(), Sample::new("balance", &[("account", "0.0.1001")], 1.0, t(1))]).unwrap();
+    }
+    // Another module's table in the same file, through its own connection.
+    let other = Connection::open(&path).unwrap();
+    other.execute("CREATE TABLE outbox (id INTEGER PRIMARY KEY, body TEXT)", []).unwrap();
+    other.execute("INSERT INTO outbox (body) VALUES ('x')", []).unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.latest("balance", 1).unwrap(), std::slice::from_ref(&sample));
+    assert_eq!(store.latest_per_series().unwrap(), [sample]);
+    store.delete_older_than(t(1000)).unwrap();
+    let outbox: i64 = other.query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0)).unwrap();
+    assert_eq!(outbox, 1);
+    let mode: String = other.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = other.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn an_unwritable_path_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let path = file.join("sub/hmon.db");
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(err.to_string().contains(&format!("cannot open the store {}", path.display())), "{err:#}");
+    assert!(format!("{err:#}").contains("cannot create the directory"), "{err:#}");
+    let not_sqlite = dir.path().join("garbage.db");
+    std::fs::write(&not_sqlite, vec![b'x'; 4096]).unwrap();
+    let err = SqliteStore::open(&not_sqlite).unwrap_err();
+    assert!(err.to_string().contains(&not_sqlite.display().to_string()), "{err:#}");
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hmon.db");
+    drop(SqliteStore::open(&path).unwrap());
+    Connection::open(&path).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    let err = format!("{:#}", SqliteStore::open(&path).unwrap_err());
+    assert!(err.contains("newer hmon") && err.contains(&path.display().to_string()), "{err}");
+}
+
+#[test]
+fn labels_are_stored_canonically_and_timestamps_in_millis() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let ts = Timestamp { secs: 1_700_000_000, nanos: 123_456_789 };
+    store.insert(&[Sample::new("x", &[("b", "2"), ("a", "1")], 1.0, ts)]).unwrap();
+    let conn = store.lock();
+    let (labels, ms): (String, i64) = conn
+        .query_row("SELECT labels, ts_ms FROM series JOIN samples ON series_id = id", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(labels, r#"{"a":"1","b":"2"}"#);
+    assert_eq!(ms, 1_700_000_000_123);
+    drop(conn);
+    assert_eq!(store.latest("x", 1).unwrap()[0].timestamp, Timestamp { secs: 1_700_000_000, nanos: 123_000_000 });
+}
+
+#[test]
+fn the_default_path_ends_in_hmon_db() {
+    if let Some(path) = default_path() {
+        assert!(path.ends_with("hmon/hmon.db"), "{}", path.display());
+    }
+    assert_eq!(DEFAULT_RETENTION.as_secs(), 604_800);
+}
