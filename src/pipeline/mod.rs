@@ -112,7 +112,8 @@ impl Monitor {
         let (events, first_reader) = broadcast::channel::<Event>(EVENT_BUFFER);
 
         if !plan.accounts.is_empty() {
-            let c = AccountsCollector::new(client.clone(), plan.accounts.clone(), plan.tuning);
+            let c = AccountsCollector::new(client.clone(), plan.accounts.clone(), plan.tuning)
+                .with_cursor_store(db.clone());
             tokio::spawn(collect::run(c, plan.interval, batches.clone(), stop_rx.clone(), once));
         }
         let mirror = MirrorCollector { client: client.clone(), blocks: 10 };

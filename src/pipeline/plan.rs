@@ -27,6 +27,8 @@ pub struct Plan {
     pub retention: Duration,
     /// Cycles of its collector a series may miss before it counts as gone.
     pub stale_cycles: u32,
+    /// A quiet series is stored again at least this often (`balance_refresh`): the store's heartbeat.
+    pub heartbeat: Duration,
 }
 
 impl Plan {
@@ -127,6 +129,7 @@ impl Plan {
             probe_timeout,
             retention,
             stale_cycles,
+            heartbeat: refresh,
         })
     }
 }

@@ -65,7 +65,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     let (db, store): (Arc<Db>, Arc<dyn MetricStore>) = match &path {
         Some(path) => {
             let db = Db::open_owned(path)?;
-            (db.clone(), Arc::new(SqliteStore::new(db)))
+            (db.clone(), Arc::new(SqliteStore::with_heartbeat(db, plan.heartbeat)))
         }
         None => (Db::in_memory()?, Arc::new(MemoryStore::default())),
     };

@@ -33,6 +33,7 @@ fn plan(accounts: usize) -> Plan {
         probe_timeout: Duration::from_secs(3),
         retention: Duration::from_secs(86_400),
         stale_cycles: 5,
+        heartbeat: Duration::from_secs(300),
     }
 }
 
