@@ -14,7 +14,8 @@ use crate::settings::{Overrides, Setting, Source};
 #[derive(Debug, Parser)]
 #[command(name = "hmon", version, propagate_version = true, max_term_width = 100)]
 #[command(after_help = "Exit codes: 0 success, 1 remote or network failure, 2 invalid input, 3 config error, \
-                        4 not found, 5 local file or database failure, 70 internal error.\nDocs: man hmon, or \
+                        4 not found, 5 local file or database failure, 70 internal error, 130 stopped at once.\n\
+                        Docs: man hmon, or \
                         README.md.")]
 pub struct Cli {
     #[command(flatten)]

@@ -60,7 +60,8 @@ const MAN_EXTRA: &str = r#".SH "EXIT STATUS"
 Success.
 .TP
 \fB1\fR
-A remote or network failure that persisted after the retries (timeout, connection refused, HTTP 5xx or 429).
+A remote or network failure that persisted after the retries (timeout, connection refused, HTTP 5xx or 429);
+for \fBwatch --once\fR, a collector failed or a notification is still undelivered.
 .TP
 \fB2\fR
 A usage error or invalid input: a bad account id, checksum, duration or flag, or a request the mirror rejected.
@@ -69,14 +70,17 @@ A usage error or invalid input: a bad account id, checksum, duration or flag, or
 A config error: an unreadable or invalid config file, or invalid or mismatched operator credentials.
 .TP
 \fB4\fR
-Not found: an unknown account, transaction or rule.
+Not found: an unknown account, transaction, rule, silence or queued notification.
 .TP
 \fB5\fR
 A local failure: a file or database hmon must read or write cannot be used (an unwritable config file, an unusable
-\fB--store\fR path, a SQLite error, a full disk).
+\fB--store\fR path, a store file another hmon owns, a SQLite error, a full disk).
 .TP
 \fB70\fR
 An internal error: a bug in hmon. Please report it.
+.TP
+\fB130\fR
+\fBwatch\fR stopped at once by a second Ctrl-C or SIGTERM.
 .PP
 When several accounts fail in one \fBhmon balance\fR, each failure is reported and the most serious decides the
 code: 70, then 5, 1, 3, 2, 4.
