@@ -154,8 +154,8 @@ complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_sub
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l name -d 'Unique rule name, e.g. low-balance' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l metric -d 'Metric to watch, e.g. account_balance_hbar' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l label -d 'Only series with this label (repeatable), e.g. --label account=0.0.1001' -r
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l condition -d 'One of >, >=, <, <=, ==, !=, changed, increased, decreased' -r
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l threshold -d 'The value to compare with (not for changed/increased/decreased)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l condition -d 'One of >, >=, <, <=, ==, !=, changed, increased, decreased, absent (no sample for `--for`)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l threshold -d 'The value to compare with (not for changed/increased/decreased/absent)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l for -d 'How long the condition must hold before firing, e.g. 5m [default: 0s]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l repeat -d 'How often to notify again while firing [default: 4h]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l severity -d 'info, warning or critical [default: warning]' -r

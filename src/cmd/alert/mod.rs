@@ -44,10 +44,10 @@ pub struct AddArgs {
     /// Only series with this label (repeatable), e.g. --label account=0.0.1001
     #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
-    /// One of >, >=, <, <=, ==, !=, changed, increased, decreased
+    /// One of >, >=, <, <=, ==, !=, changed, increased, decreased, absent (no sample for `--for`)
     #[arg(long)]
     pub condition: String,
-    /// The value to compare with (not for changed/increased/decreased)
+    /// The value to compare with (not for changed/increased/decreased/absent)
     #[arg(long, allow_negative_numbers = true)]
     pub threshold: Option<f64>,
     /// How long the condition must hold before firing, e.g. 5m [default: 0s]
