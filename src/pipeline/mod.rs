@@ -230,6 +230,7 @@ impl Collector for DeliveryCollector {
             samples.push(Sample::new("webhook_deliveries", &labels, s.delivered as f64, now));
             samples.push(Sample::new("webhook_failures", &labels, s.failed_attempts as f64, now));
             samples.push(Sample::new("webhook_dropped", &labels, s.dropped as f64, now));
+            samples.push(Sample::new("webhook_dead_letters", &labels, s.dead_letters as f64, now));
         }
         Cycle { samples, errors: Vec::new() }
     }
