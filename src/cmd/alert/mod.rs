@@ -1,4 +1,7 @@
-//! `hmon alert add|list|remove|test`: manage `[[rules]]` in the config file and try their webhooks.
+//! `hmon alert add|list|remove|test`: manage `[[rules]]` in the config file and try their webhooks;
+//! `hmon alert queue` (in `queue`): the webhook outbox and its dead letters.
+
+mod queue;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -24,6 +27,8 @@ pub enum AlertCommand {
     Remove(RemoveArgs),
     /// Send a clearly marked test notification for a rule through its webhooks and show each answer
     Test(RemoveArgs),
+    /// Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them
+    Queue(queue::QueueArgs),
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +84,7 @@ pub async fn run(ctx: &Context, command: AlertCommand) -> anyhow::Result<()> {
         AlertCommand::List => list(ctx),
         AlertCommand::Remove(args) => remove(ctx, &args.name),
         AlertCommand::Test(args) => test(ctx, &args.name).await,
+        AlertCommand::Queue(args) => queue::run(ctx, args),
     }
 }
 
