@@ -43,7 +43,8 @@ pub struct WebhookConfig {
     pub give_up_after: Option<String>,
     /// The wait before the first retry (humantime); it doubles after each failed attempt; default 1s.
     pub backoff: Option<String>,
-    /// The longest wait between two attempts (humantime), at least `backoff`; default 5m.
+    /// The longest wait between two attempts (humantime), at least `backoff`; default 5m (or `backoff`, if
+    /// longer). A receiver's `Retry-After` may ask for up to the longer of this and 1h.
     pub max_backoff: Option<String>,
     /// An extra limit: attempts in all, the first one included (1 to 20); none by default.
     pub max_attempts: Option<u32>,

@@ -8,7 +8,7 @@
 //! worker: a slow or dead receiver ties up at most one worker per key it has in flight, never enqueue, other keys
 //! or other webhooks. A delivery given up on (a rejection, or `give_up_after` passed) stays in the outbox as a
 //! dead letter. A periodic re-scan picks up rows another process put back in line (`hmon alert queue retry`)
-//! and notices rows it dropped; the worker machinery is in [`super::worker`].
+//! and notices rows it dropped; the worker machinery is in `worker`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

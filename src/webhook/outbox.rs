@@ -5,7 +5,7 @@
 //! A notification is in the outbox before it is queued, and leaves it only when the receiver accepted it (HTTP
 //! 2xx) or someone drops it (`hmon alert queue drop`): delivery is at least once, and giving up turns a row into a
 //! dead letter instead of deleting it. Every operation here is blocking; the dispatcher calls them through
-//! [`Db::run`]. The queue edits `hmon alert queue` makes are in [`super::letters`].
+//! [`Db::run`]. The queue edits `hmon alert queue` makes are in `letters`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -52,7 +52,7 @@ impl Entry {
 
 /// A pending row's schedule as it is in the outbox now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Schedule {
+pub(crate) struct RowState {
     pub(crate) attempts: u32,
     pub(crate) created_ms: i64,
     pub(crate) next_ms: i64,
@@ -184,14 +184,14 @@ impl Outbox {
 
     /// Row `seq`'s schedule now, or `None` when it is no longer pending (delivered, dropped by
     /// `hmon alert queue drop`, or a dead letter).
-    pub(crate) fn schedule(&self, seq: i64) -> anyhow::Result<Option<Schedule>> {
+    pub(crate) fn state(&self, seq: i64) -> anyhow::Result<Option<RowState>> {
         let conn = self.db.lock();
         let mut stmt = conn.prepare_cached(
             "SELECT attempts, created_ms, next_ms FROM webhook_outbox WHERE seq = ?1 AND dead_ms IS NULL",
         )?;
         let found = stmt
             .query_row([seq], |r| {
-                Ok(Schedule { attempts: count(r.get(0)?), created_ms: r.get(1)?, next_ms: r.get(2)? })
+                Ok(RowState { attempts: count(r.get(0)?), created_ms: r.get(1)?, next_ms: r.get(2)? })
             })
             .optional()
             .context("cannot read a row of the webhook outbox")?;
@@ -293,12 +293,12 @@ mod tests {
         assert_eq!(pending[0].next_ms, b.created_ms + 500);
         assert_eq!(pending[1].webhook, "chat");
         assert_eq!(
-            outbox.schedule(b.seq).unwrap(),
-            Some(Schedule { attempts: 2, created_ms: b.created_ms, next_ms: b.created_ms + 500 })
+            outbox.state(b.seq).unwrap(),
+            Some(RowState { attempts: 2, created_ms: b.created_ms, next_ms: b.created_ms + 500 })
         );
         assert!(outbox.bury(c.seq, Some(1), c.created_ms + 9, "HTTP 400").unwrap());
         assert!(!outbox.bury(c.seq, Some(1), c.created_ms + 9, "HTTP 400").unwrap(), "already dead");
-        assert_eq!(outbox.schedule(c.seq).unwrap(), None, "a dead letter is not pending");
+        assert_eq!(outbox.state(c.seq).unwrap(), None, "a dead letter is not pending");
         assert_eq!((outbox.len().unwrap(), outbox.dead_letters().unwrap()), (1, 1));
         let scan = outbox.scan(&[b.seq].into()).unwrap();
         assert!(scan.fresh.is_empty());

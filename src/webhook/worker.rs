@@ -206,7 +206,7 @@ impl Shared {
     /// One attempt at the head of `key` if it is due (else the key is parked), then whatever its answer means.
     async fn attempt(self: &Arc<Self>, key: QKey, job: Job) {
         let seq = job.seq;
-        let Some(row) = self.store("read a row", move |o| o.schedule(seq)).await else {
+        let Some(row) = self.store("read a row", move |o| o.state(seq)).await else {
             let retry_at = now_ms() + 1000;
             return self.park(key, job, retry_at); // the store failed: try again in a second
         };
