@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
-            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test, silence')
+            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or check the configuration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completion scripts and man pages into a directory (for packagers)')
@@ -183,6 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while, list the silences, or lift one')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -364,12 +365,109 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
         'hmon;alert;silence;help;help' {
             break
         }
+        'hmon;alert;queue' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending notifications and dead letters (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete a notification from the outbox for good')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hmon;alert;queue;list' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;queue;retry' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--all-dead', '--all-dead', [CompletionResultType]::ParameterName, 'Every dead letter')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;queue;drop' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;alert;queue;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending notifications and dead letters (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete a notification from the outbox for good')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hmon;alert;queue;help;list' {
+            break
+        }
+        'hmon;alert;queue;help;retry' {
+            break
+        }
+        'hmon;alert;queue;help;drop' {
+            break
+        }
+        'hmon;alert;queue;help;help' {
+            break
+        }
         'hmon;alert;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a rule to the config file (validated first; comments and layout are kept)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the rules, and until when each is silenced')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while, list the silences, or lift one')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -398,6 +496,21 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;alert;help;silence;remove' {
+            break
+        }
+        'hmon;alert;help;queue' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending notifications and dead letters (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete a notification from the outbox for good')
+            break
+        }
+        'hmon;alert;help;queue;list' {
+            break
+        }
+        'hmon;alert;help;queue;retry' {
+            break
+        }
+        'hmon;alert;help;queue;drop' {
             break
         }
         'hmon;alert;help;help' {
@@ -536,7 +649,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
-            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules: add, list, remove, test, silence')
+            [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show, locate or check the configuration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write completion scripts and man pages into a directory (for packagers)')
@@ -567,6 +680,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a rule from the config file')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Send a clearly marked test notification for a rule through its webhooks and show each answer')
             [CompletionResult]::new('silence', 'silence', [CompletionResultType]::ParameterValue, 'Silence a rule''s notifications for a while, list the silences, or lift one')
+            [CompletionResult]::new('queue', 'queue', [CompletionResultType]::ParameterValue, 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them')
             break
         }
         'hmon;help;alert;add' {
@@ -594,6 +708,21 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;help;alert;silence;remove' {
+            break
+        }
+        'hmon;help;alert;queue' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List pending notifications and dead letters (the default)')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted')
+            [CompletionResult]::new('drop', 'drop', [CompletionResultType]::ParameterValue, 'Delete a notification from the outbox for good')
+            break
+        }
+        'hmon;help;alert;queue;list' {
+            break
+        }
+        'hmon;help;alert;queue;retry' {
+            break
+        }
+        'hmon;help;alert;queue;drop' {
             break
         }
         'hmon;help;config' {

@@ -58,6 +58,9 @@ _hmon() {
             hmon__subcmd__alert,list)
                 cmd="hmon__subcmd__alert__subcmd__list"
                 ;;
+            hmon__subcmd__alert,queue)
+                cmd="hmon__subcmd__alert__subcmd__queue"
+                ;;
             hmon__subcmd__alert,remove)
                 cmd="hmon__subcmd__alert__subcmd__remove"
                 ;;
@@ -76,6 +79,9 @@ _hmon() {
             hmon__subcmd__alert__subcmd__help,list)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__list"
                 ;;
+            hmon__subcmd__alert__subcmd__help,queue)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__queue"
+                ;;
             hmon__subcmd__alert__subcmd__help,remove)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__remove"
                 ;;
@@ -85,6 +91,15 @@ _hmon() {
             hmon__subcmd__alert__subcmd__help,test)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__test"
                 ;;
+            hmon__subcmd__alert__subcmd__help__subcmd__queue,drop)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__queue__subcmd__drop"
+                ;;
+            hmon__subcmd__alert__subcmd__help__subcmd__queue,list)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__queue__subcmd__list"
+                ;;
+            hmon__subcmd__alert__subcmd__help__subcmd__queue,retry)
+                cmd="hmon__subcmd__alert__subcmd__help__subcmd__queue__subcmd__retry"
+                ;;
             hmon__subcmd__alert__subcmd__help__subcmd__silence,add)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__add"
                 ;;
@@ -93,6 +108,30 @@ _hmon() {
                 ;;
             hmon__subcmd__alert__subcmd__help__subcmd__silence,remove)
                 cmd="hmon__subcmd__alert__subcmd__help__subcmd__silence__subcmd__remove"
+                ;;
+            hmon__subcmd__alert__subcmd__queue,drop)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__drop"
+                ;;
+            hmon__subcmd__alert__subcmd__queue,help)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__help"
+                ;;
+            hmon__subcmd__alert__subcmd__queue,list)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__list"
+                ;;
+            hmon__subcmd__alert__subcmd__queue,retry)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__retry"
+                ;;
+            hmon__subcmd__alert__subcmd__queue__subcmd__help,drop)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__drop"
+                ;;
+            hmon__subcmd__alert__subcmd__queue__subcmd__help,help)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__help"
+                ;;
+            hmon__subcmd__alert__subcmd__queue__subcmd__help,list)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__list"
+                ;;
+            hmon__subcmd__alert__subcmd__queue__subcmd__help,retry)
+                cmd="hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__retry"
                 ;;
             hmon__subcmd__alert__subcmd__silence,add)
                 cmd="hmon__subcmd__alert__subcmd__silence__subcmd__add"
@@ -181,6 +220,9 @@ _hmon() {
             hmon__subcmd__help__subcmd__alert,list)
                 cmd="hmon__subcmd__help__subcmd__alert__subcmd__list"
                 ;;
+            hmon__subcmd__help__subcmd__alert,queue)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__queue"
+                ;;
             hmon__subcmd__help__subcmd__alert,remove)
                 cmd="hmon__subcmd__help__subcmd__alert__subcmd__remove"
                 ;;
@@ -189,6 +231,15 @@ _hmon() {
                 ;;
             hmon__subcmd__help__subcmd__alert,test)
                 cmd="hmon__subcmd__help__subcmd__alert__subcmd__test"
+                ;;
+            hmon__subcmd__help__subcmd__alert__subcmd__queue,drop)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__queue__subcmd__drop"
+                ;;
+            hmon__subcmd__help__subcmd__alert__subcmd__queue,list)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__queue__subcmd__list"
+                ;;
+            hmon__subcmd__help__subcmd__alert__subcmd__queue,retry)
+                cmd="hmon__subcmd__help__subcmd__alert__subcmd__queue__subcmd__retry"
                 ;;
             hmon__subcmd__help__subcmd__alert__subcmd__silence,add)
                 cmd="hmon__subcmd__help__subcmd__alert__subcmd__silence__subcmd__add"
@@ -249,7 +300,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__alert)
-            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version add list remove test silence help"
+            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version add list remove test silence queue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -357,7 +408,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__alert__subcmd__help)
-            opts="add list remove test silence help"
+            opts="add list remove test silence queue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -401,6 +452,62 @@ _hmon() {
         hmon__subcmd__alert__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__queue)
+            opts="list retry drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__queue__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__queue__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__help__subcmd__queue__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -499,6 +606,228 @@ _hmon() {
         hmon__subcmd__alert__subcmd__list)
             opts="-q -v -h -V --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue)
+            opts="-q -v -h -V --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version list retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__drop)
+            opts="-q -v -h -V --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__help)
+            opts="list retry drop help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__list)
+            opts="-q -v -h -V --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__alert__subcmd__queue__subcmd__retry)
+            opts="-q -v -h -V --all-dead --store --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1159,7 +1488,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__help__subcmd__alert)
-            opts="add list remove test silence"
+            opts="add list remove test silence queue"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,6 +1518,62 @@ _hmon() {
         hmon__subcmd__help__subcmd__alert__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__queue)
+            opts="list retry drop"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__queue__subcmd__drop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__queue__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__alert__subcmd__queue__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -38,7 +38,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-            cand alert 'Manage alert rules: add, list, remove, test, silence'
+            cand alert 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
             cand generate 'Write completion scripts and man pages into a directory (for packagers)'
@@ -173,6 +173,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand remove 'Remove a rule from the config file'
             cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
             cand silence 'Silence a rule''s notifications for a while, list the silences, or lift one'
+            cand queue 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hmon;alert;add'= {
@@ -340,12 +341,100 @@ set edit:completion:arg-completer[hmon] = {|@words|
         }
         &'hmon;alert;silence;help;help'= {
         }
+        &'hmon;alert;queue'= {
+            cand --store 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List pending notifications and dead letters (the default)'
+            cand retry 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted'
+            cand drop 'Delete a notification from the outbox for good'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hmon;alert;queue;list'= {
+            cand --store 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;queue;retry'= {
+            cand --store 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --all-dead 'Every dead letter'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;queue;drop'= {
+            cand --store 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;alert;queue;help'= {
+            cand list 'List pending notifications and dead letters (the default)'
+            cand retry 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted'
+            cand drop 'Delete a notification from the outbox for good'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hmon;alert;queue;help;list'= {
+        }
+        &'hmon;alert;queue;help;retry'= {
+        }
+        &'hmon;alert;queue;help;drop'= {
+        }
+        &'hmon;alert;queue;help;help'= {
+        }
         &'hmon;alert;help'= {
             cand add 'Add a rule to the config file (validated first; comments and layout are kept)'
             cand list 'List the rules, and until when each is silenced'
             cand remove 'Remove a rule from the config file'
             cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
             cand silence 'Silence a rule''s notifications for a while, list the silences, or lift one'
+            cand queue 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hmon;alert;help;add'= {
@@ -366,6 +455,17 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;alert;help;silence;list'= {
         }
         &'hmon;alert;help;silence;remove'= {
+        }
+        &'hmon;alert;help;queue'= {
+            cand list 'List pending notifications and dead letters (the default)'
+            cand retry 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted'
+            cand drop 'Delete a notification from the outbox for good'
+        }
+        &'hmon;alert;help;queue;list'= {
+        }
+        &'hmon;alert;help;queue;retry'= {
+        }
+        &'hmon;alert;help;queue;drop'= {
         }
         &'hmon;alert;help;help'= {
         }
@@ -491,7 +591,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-            cand alert 'Manage alert rules: add, list, remove, test, silence'
+            cand alert 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
             cand generate 'Write completion scripts and man pages into a directory (for packagers)'
@@ -515,6 +615,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand remove 'Remove a rule from the config file'
             cand test 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
             cand silence 'Silence a rule''s notifications for a while, list the silences, or lift one'
+            cand queue 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them'
         }
         &'hmon;help;alert;add'= {
         }
@@ -534,6 +635,17 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;help;alert;silence;list'= {
         }
         &'hmon;help;alert;silence;remove'= {
+        }
+        &'hmon;help;alert;queue'= {
+            cand list 'List pending notifications and dead letters (the default)'
+            cand retry 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted'
+            cand drop 'Delete a notification from the outbox for good'
+        }
+        &'hmon;help;alert;queue;list'= {
+        }
+        &'hmon;help;alert;queue;retry'= {
+        }
+        &'hmon;help;alert;queue;drop'= {
         }
         &'hmon;help;config'= {
             cand path 'Print the config file''s path'

@@ -42,7 +42,7 @@ complete -c hmon -n "__fish_hmon_needs_command" -f -a "tx" -d 'Show one transact
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-complete -c hmon -n "__fish_hmon_needs_command" -f -a "alert" -d 'Manage alert rules: add, list, remove, test, silence'
+complete -c hmon -n "__fish_hmon_needs_command" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "config" -d 'Show, locate or check the configuration'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
@@ -133,24 +133,25 @@ complete -c hmon -n "__fish_hmon_using_subcommand watch" -s q -l quiet -d 'Print
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -l json -d 'Print JSON on stdout (and nothing else there)'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -s h -l help -d 'Print help'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -s V -l version -d 'Print version'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -f -a "list" -d 'List the rules, and until when each is silenced'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -f -a "remove" -d 'Remove a rule from the config file'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -f -a "silence" -d 'Silence a rule\'s notifications for a while, list the silences, or lift one'
-complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "list" -d 'List the rules, and until when each is silenced'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "remove" -d 'Remove a rule from the config file'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "silence" -d 'Silence a rule\'s notifications for a while, list the silences, or lift one'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "queue" -d 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l name -d 'Unique rule name, e.g. low-balance' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l metric -d 'Metric to watch, e.g. account_balance_hbar' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from add" -l label -d 'Only series with this label (repeatable), e.g. --label account=0.0.1001' -r
@@ -226,11 +227,29 @@ complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcomm
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from silence" -f -a "list" -d 'List the silences that have not ended, soonest end first'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from silence" -f -a "remove" -d 'Lift a silence before it ends'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from silence" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l store -d 'The store file (as given to `hmon watch --store`) [default: <data dir>/hmon/hmon.db]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -f -a "list" -d 'List pending notifications and dead letters (the default)'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -f -a "retry" -d 'Put a notification, or every dead letter, back in line: due now, its give_up_after clock restarted'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -f -a "drop" -d 'Delete a notification from the outbox for good'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from queue" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the rules, and until when each is silenced'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a rule from the config file'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "silence" -d 'Silence a rule\'s notifications for a while, list the silences, or lift one'
+complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "queue" -d 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hmon -n "__fish_hmon_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand config; and not __fish_seen_subcommand_from path show check help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
@@ -319,7 +338,7 @@ complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subc
 complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "alert" -d 'Manage alert rules: add, list, remove, test, silence'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "completions" -d 'Print a shell completion script'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
@@ -329,6 +348,7 @@ complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcomma
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "remove" -d 'Remove a rule from the config file'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "test" -d 'Send a clearly marked test notification for a rule through its webhooks and show each answer'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "silence" -d 'Silence a rule\'s notifications for a while, list the silences, or lift one'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "queue" -d 'Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print the config file\'s path'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration, secrets masked, with where each value came from'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate the configuration and the operator key; checks the key against the account when the mirror answers'

@@ -119,7 +119,7 @@ pub enum Command {
     Network(cmd::network::NetworkArgs),
     /// Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe
     Watch(cmd::watch::WatchArgs),
-    /// Manage alert rules: add, list, remove, test, silence
+    /// Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)
     #[command(subcommand)]
     Alert(cmd::alert::AlertCommand),
     /// Show, locate or check the configuration

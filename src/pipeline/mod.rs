@@ -341,7 +341,10 @@ async fn commit(
     match written {
         Ok(entries) => {
             manager.committed();
-            sink.dispatcher.queued(entries);
+            if let Err(e) = sink.dispatcher.queued(entries) {
+                // The rows are stored: the dispatcher's re-scan or the next start delivers them.
+                tracing::warn!(error = %Inert(format_args!("{e:#}")), "notifications wait in the outbox");
+            }
             Ok(outgoing.into_iter().map(|o| o.notification).collect())
         }
         Err(e) => {
@@ -374,14 +377,7 @@ fn persist(
     let mut entries = Vec::with_capacity(rows.len());
     for (webhook, key, n) in rows {
         let seq = push_in(tx, webhook, key, n, now_ms)?;
-        entries.push(Entry {
-            seq,
-            webhook: webhook.clone(),
-            key: key.clone(),
-            notification: n.clone(),
-            attempts: 0,
-            created_ms: now_ms,
-        });
+        entries.push(Entry::queued(seq, webhook, key, n.clone(), now_ms));
     }
     Ok(entries)
 }
@@ -390,7 +386,8 @@ fn collector_error(collector: &str, message: String) -> Event {
     Event::CollectorError { collector: collector.to_string(), message, timestamp: Timestamp::now().to_rfc3339() }
 }
 
-/// The dispatcher's counters as samples: `webhook_deliveries`, `webhook_failures`, `webhook_dropped`.
+/// The dispatcher's counters as samples: `webhook_deliveries`, `webhook_failures`, `webhook_dropped` and
+/// `webhook_dead_letters`.
 struct DeliveryCollector {
     dispatcher: Dispatcher,
 }
@@ -407,6 +404,7 @@ impl Collector for DeliveryCollector {
             samples.push(Sample::new("webhook_deliveries", &labels, s.delivered as f64, now));
             samples.push(Sample::new("webhook_failures", &labels, s.failed_attempts as f64, now));
             samples.push(Sample::new("webhook_dropped", &labels, s.dropped as f64, now));
+            samples.push(Sample::new("webhook_dead_letters", &labels, s.dead_letters as f64, now));
         }
         Cycle { samples, errors: Vec::new() }
     }

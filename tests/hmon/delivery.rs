@@ -1,5 +1,6 @@
-//! Webhook delivery against local receivers on 127.0.0.1: retries, drops, Retry-After, hanging receivers,
-//! per-key order, signatures, the durable outbox and `send_once`. Outcomes are awaited on the dispatcher's
+//! Webhook delivery against local receivers on 127.0.0.1: retries, dead letters, Retry-After, hanging receivers,
+//! per-key order, signatures, the durable outbox and its schedule across restarts, rows changed by another
+//! process, and `send_once`. Outcomes are awaited on the dispatcher's
 //! events or the receiver's channel, with a generous timeout as a guard; nothing sleeps to wait for a result.
 
 use std::collections::BTreeMap;
@@ -13,11 +14,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use hmon::config::Secret;
-use hmon::mirror::retry::RetryPolicy;
+use hmon::store::Db;
+use hmon::timestamp::Timestamp;
 use hmon::webhook::sign::verify;
 use hmon::webhook::{
-    AlertStatus, DeliveryError, DeliveryEvent, Dispatcher, DispatcherOptions, Format, Notification, Outbox, Severity,
-    Webhook,
+    push_in, AlertStatus, DeliveryError, DeliveryEvent, Dispatcher, DispatcherOptions, Entry, Format, Notification,
+    Outbox, Severity, Webhook,
 };
 use tokio::sync::{broadcast, mpsc};
 
@@ -99,18 +101,16 @@ fn hook(name: &str, addr: SocketAddr) -> Webhook {
         headers: BTreeMap::new(),
         secret: None,
         timeout: Duration::from_secs(5),
-        max_attempts: 5,
+        give_up_after: Duration::from_secs(60),
+        backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+        max_attempts: None,
     }
 }
 
+/// `workers` workers and a re-scan every 50 ms.
 fn fast(workers: usize) -> DispatcherOptions {
-    let retry = RetryPolicy {
-        max_attempts: 5,
-        base: Duration::from_millis(20),
-        cap: Duration::from_millis(100),
-        max_retry_after: Duration::from_secs(5),
-    };
-    DispatcherOptions { workers, retry }
+    DispatcherOptions { workers, rescan: Duration::from_millis(50) }
 }
 
 fn note(id: &str) -> Notification {
@@ -176,9 +176,10 @@ async fn server_errors_are_retried_with_the_same_id_until_accepted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn client_errors_are_dropped_at_once() {
+async fn client_errors_become_dead_letters_at_once() {
     let (addr, mut seen) = receiver(|n, _, _| answer(if n == 0 { 400 } else { 200 })).await;
-    let d = Dispatcher::start(vec![hook("ops", addr)], Outbox::memory(), fast(4)).unwrap();
+    let outbox = Outbox::memory();
+    let d = Dispatcher::start(vec![hook("ops", addr)], outbox.clone(), fast(4)).unwrap();
     let mut events = d.subscribe();
     d.enqueue("ops", "k", &note("bad")).unwrap();
     let (done, retries) = outcome(&mut events).await;
@@ -192,7 +193,161 @@ async fn client_errors_are_dropped_at_once() {
     assert_eq!(ids, ["bad", "good"]);
     assert!(seen.try_recv().is_err());
     let stats = d.stats();
-    assert_eq!((stats.dropped, stats.delivered, stats.failed_attempts, stats.retries), (1, 1, 1, 0));
+    assert_eq!(
+        (stats.dropped, stats.dead_letters, stats.delivered, stats.failed_attempts, stats.retries),
+        (1, 1, 1, 1, 0)
+    );
+    let rows = outbox.rows().unwrap();
+    assert_eq!(rows.len(), 1, "the rejected one is kept");
+    assert!(rows[0].is_dead() && rows[0].last_error.as_deref() == Some(reason.as_str()), "{rows:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_down_longer_than_five_attempts_gets_it_once_when_back() {
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // now closed: refused
+    let d = Dispatcher::start(vec![hook("ops", addr)], Outbox::memory(), fast(2)).unwrap();
+    let mut events = d.subscribe();
+    d.enqueue("ops", "k", &note("n-patient")).unwrap();
+    // The old budget was 5 attempts in all; this one fails 6 times and is still retried.
+    for n in 1..=6 {
+        let e = tokio::time::timeout(GUARD, events.recv()).await.expect("no event in time").unwrap();
+        assert!(matches!(&e, DeliveryEvent::Retrying { attempt, .. } if *attempt == n), "{e:?}");
+    }
+    let (_, mut seen) = receiver_at(&addr.to_string(), |_, _, _| answer(200)).await;
+    let (done, _) = outcome(&mut events).await;
+    let DeliveryEvent::Delivered { id, attempts, .. } = done else { panic!("{done:?}") };
+    assert_eq!(id, "n-patient");
+    assert!(attempts >= 7, "{attempts}");
+    assert_eq!(next_seen(&mut seen).await.id(), "n-patient");
+    assert!(seen.try_recv().is_err(), "delivered once");
+    assert_eq!((d.stats().dropped, d.stats().pending), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_letter_put_back_in_line_by_another_process_is_sent_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hmon.db");
+    let (addr, mut seen) = receiver(|n, _, _| answer(if n == 0 { 400 } else { 200 })).await;
+    let outbox = Outbox::open_sqlite(&path).unwrap();
+    let d = Dispatcher::start(vec![hook("ops", addr)], outbox.clone(), fast(2)).unwrap();
+    let mut events = d.subscribe();
+    d.enqueue("ops", "k", &note("n-dead")).unwrap();
+    let (done, _) = outcome(&mut events).await;
+    assert!(matches!(&done, DeliveryEvent::Dropped { attempts: 1, .. }), "{done:?}");
+    let rows = outbox.rows().unwrap();
+    assert_eq!((rows.len(), rows[0].id.as_str(), rows[0].is_dead()), (1, "n-dead", true));
+    assert!(rows[0].last_error.as_deref().unwrap_or("").starts_with("HTTP 400: xxx"), "{rows:?}");
+    assert_eq!((d.stats().dead_letters, d.stats().pending), (1, 0));
+
+    // `hmon alert queue retry` from another process: the re-scan picks it up.
+    let other = Outbox::open_sqlite(&path).unwrap();
+    assert!(other.retry(rows[0].seq, Timestamp::now().as_millis()).unwrap());
+    let (done, _) = outcome(&mut events).await;
+    assert_eq!(done, DeliveryEvent::Delivered { webhook: "ops".into(), id: "n-dead".into(), status: 200, attempts: 2 });
+    assert_eq!([next_seen(&mut seen).await.id(), next_seen(&mut seen).await.id()], ["n-dead", "n-dead"]);
+    assert!(outbox.rows().unwrap().is_empty());
+    let stats = d.stats();
+    assert_eq!((stats.dead_letters, stats.dropped, stats.delivered), (0, 1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_the_pipeline_committed_are_queued_once() {
+    let (addr, mut seen) = receiver(|_, _, _| answer(200)).await;
+    let db = Db::in_memory().unwrap();
+    // No re-scan during the test: only `queued` can hand these over.
+    let opts = DispatcherOptions { workers: 2, rescan: Duration::from_secs(3600) };
+    let d = Dispatcher::start(vec![hook("ops", addr)], Outbox::new(db.clone()), opts).unwrap();
+    let mut events = d.subscribe();
+    let now = Timestamp::now().as_millis();
+    let entries = db
+        .write_synced(|tx| {
+            ["p-1", "p-2"]
+                .iter()
+                .map(|id| Ok(Entry::queued(push_in(tx, "ops", "k", &note(id), now)?, "ops", "k", note(id), now)))
+                .collect::<anyhow::Result<Vec<Entry>>>()
+        })
+        .unwrap();
+    d.queued(entries.clone()).unwrap();
+    d.queued(entries).unwrap(); // handed over twice: still sent once each
+    d.enqueue("ops", "k", &note("p-3")).unwrap(); // after both on the same key: its delivery closes the test
+    for want in ["p-1", "p-2", "p-3"] {
+        let (done, _) = outcome(&mut events).await;
+        assert!(matches!(&done, DeliveryEvent::Delivered { id, .. } if id == want), "{done:?}");
+    }
+    let ids = [next_seen(&mut seen).await.id(), next_seen(&mut seen).await.id(), next_seen(&mut seen).await.id()];
+    assert_eq!(ids, ["p-1", "p-2", "p-3"]);
+    assert!(seen.try_recv().is_err());
+    let err = d.queued(vec![Entry::queued(99, "nope", "k", note("x"), now)]).unwrap_err().to_string();
+    assert!(err.contains("no webhook named 'nope'"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_retry_schedule_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hmon.db");
+    let (addr, mut seen) = receiver(|n, _, _| answer(if n == 0 { 503 } else { 200 })).await;
+    let patient = Webhook {
+        give_up_after: Duration::from_secs(7200),
+        backoff: Duration::from_secs(3600),
+        max_backoff: Duration::from_secs(3600),
+        ..hook("ops", addr)
+    };
+    let d = Dispatcher::start(vec![patient.clone()], Outbox::open_sqlite(&path).unwrap(), fast(1)).unwrap();
+    let mut events = d.subscribe();
+    d.enqueue("ops", "k1", &note("r-1")).unwrap();
+    let e = tokio::time::timeout(GUARD, events.recv()).await.unwrap().unwrap();
+    let DeliveryEvent::Retrying { attempt: 1, wait, .. } = e else { panic!("{e:?}") };
+    assert!(wait >= Duration::from_secs(1800), "{wait:?}");
+    assert_eq!(d.shutdown(Duration::from_secs(1)).await.left_pending, 1);
+    let outbox = Outbox::open_sqlite(&path).unwrap();
+    let before = outbox.rows().unwrap();
+    assert_eq!(before[0].attempts, 1);
+    assert!(before[0].next_ms >= Timestamp::now().as_millis() + 1_700_000, "{before:?}");
+    assert!(before[0].last_error.as_deref().unwrap_or("").starts_with("HTTP 503"), "{before:?}");
+
+    // One worker: a dispatcher that ignored next_ms would send r-1 (queued first) before r-2.
+    let d = Dispatcher::start(vec![patient], outbox.clone(), fast(1)).unwrap();
+    let mut events = d.subscribe_from_start();
+    d.enqueue("ops", "k2", &note("r-2")).unwrap();
+    let (done, _) = outcome(&mut events).await;
+    assert!(matches!(&done, DeliveryEvent::Delivered { id, .. } if id == "r-2"), "{done:?}");
+    assert_eq!([next_seen(&mut seen).await.id(), next_seen(&mut seen).await.id()], ["r-1", "r-2"]);
+    assert_eq!(outbox.rows().unwrap(), before, "r-1 untouched: not tried again before its time");
+    assert_eq!(d.stats().pending, 1);
+    // Its time comes (here: another process makes it due now); the re-scan wakes the parked key.
+    assert!(Outbox::open_sqlite(&path).unwrap().retry(before[0].seq, Timestamp::now().as_millis()).unwrap());
+    let (done, _) = outcome(&mut events).await;
+    assert_eq!(done, DeliveryEvent::Delivered { webhook: "ops".into(), id: "r-1".into(), status: 200, attempts: 2 });
+    assert!(outbox.is_empty().unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_dropped_by_another_process_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hmon.db");
+    let (addr, mut seen) = receiver(|n, _, _| answer(if n == 0 { 503 } else { 200 })).await;
+    let patient = Webhook {
+        give_up_after: Duration::from_secs(7200),
+        backoff: Duration::from_secs(3600),
+        max_backoff: Duration::from_secs(3600),
+        ..hook("ops", addr)
+    };
+    let d = Dispatcher::start(vec![patient], Outbox::open_sqlite(&path).unwrap(), fast(2)).unwrap();
+    let mut events = d.subscribe();
+    d.enqueue("ops", "k", &note("gone")).unwrap();
+    let e = tokio::time::timeout(GUARD, events.recv()).await.unwrap().unwrap();
+    assert!(matches!(&e, DeliveryEvent::Retrying { id, .. } if id == "gone"), "{e:?}");
+    // `hmon alert queue drop` from another process while "gone" waits an hour at the head of its key.
+    let other = Outbox::open_sqlite(&path).unwrap();
+    assert!(other.remove(other.rows().unwrap()[0].seq).unwrap());
+    d.enqueue("ops", "k", &note("next")).unwrap();
+    let (done, retries) = outcome(&mut events).await;
+    assert_eq!(done, DeliveryEvent::Delivered { webhook: "ops".into(), id: "next".into(), status: 200, attempts: 1 });
+    assert!(retries.is_empty(), "{retries:?}");
+    assert_eq!([next_seen(&mut seen).await.id(), next_seen(&mut seen).await.id()], ["gone", "next"]);
+    assert!(seen.try_recv().is_err());
+    let stats = d.stats();
+    assert_eq!((stats.pending, stats.dropped, stats.dead_letters, stats.delivered), (0, 0, 0, 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -214,7 +369,7 @@ async fn retry_after_is_honoured() {
 async fn a_hanging_receiver_does_not_hold_up_others() {
     let (hang_addr, mut hang_seen) = receiver(|_, _, _| Plan { hang: true, ..answer(200) }).await;
     let (ok_addr, _ok_seen) = receiver(|_, _, _| answer(200)).await;
-    let slow = Webhook { timeout: Duration::from_secs(1), max_attempts: 2, ..hook("stuck", hang_addr) };
+    let slow = Webhook { timeout: Duration::from_secs(1), max_attempts: Some(2), ..hook("stuck", hang_addr) };
     let d = Dispatcher::start(vec![slow, hook("chat", ok_addr)], Outbox::memory(), fast(2)).unwrap();
     let mut events = d.subscribe();
     d.enqueue("stuck", "k1", &note("s-1")).unwrap();

@@ -17,6 +17,7 @@ mod generated;
 mod hostile;
 mod network;
 mod nodes;
+mod queue;
 mod records;
 mod resilience;
 mod silence;

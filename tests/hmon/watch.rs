@@ -92,7 +92,8 @@ fn a_failing_receiver_gets_the_same_id_until_it_accepts_and_a_400_is_not_retried
     let rejecting = Receiver::start(&[Answer::Status(400)]);
     config(&env, &[("flaky", &flaky.url, ""), ("rejecting", &rejecting.url, "")], "");
     let (code, stdout, stderr) = run(env.hmon().args(["watch", "--once", "--json"]));
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "the 400 made a dead letter: {stderr}");
+    assert!(stderr.contains("dead letters"), "{stderr}");
     let got = flaky.wait_for(3, WAIT);
     assert_eq!(got.len(), 3, "delivered once after two failures");
     assert!(got.iter().all(|r| r.body["id"] == got[0].body["id"]), "one id across retries");
@@ -109,7 +110,7 @@ fn a_hanging_receiver_delays_nothing_else() {
     let healthy = Receiver::start(&[]);
     config(&env, &[("hanging", &hanging.url, "timeout = \"1s\"\nmax_attempts = 2"), ("healthy", &healthy.url, "")], "");
     let (code, stdout, stderr) = run(env.hmon().args(["watch", "--once", "--json"]));
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 1, "given up on the hanging receiver: {stderr}");
     assert_eq!(healthy.wait_for(1, WAIT).len(), 1);
     assert_eq!(hanging.received().len(), 2, "timed out twice, then given up");
     // Order, not time, proves it: the healthy receiver's delivery is reported before the hanging one's first

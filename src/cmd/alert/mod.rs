@@ -1,6 +1,8 @@
 //! `hmon alert add|list|remove|test`: manage `[[rules]]` in the config file and try their webhooks;
-//! `hmon alert silence` (in [`silence`]) mutes them for a while.
+//! `hmon alert silence` (in [`silence`]) mutes them for a while; `hmon alert queue` (in `queue`): the webhook
+//! outbox and its dead letters.
 
+mod queue;
 mod silence;
 
 use clap::{Args, Subcommand};
@@ -31,6 +33,8 @@ pub enum AlertCommand {
     /// Silence a rule's notifications for a while, list the silences, or lift one
     #[command(subcommand)]
     Silence(silence::SilenceCommand),
+    /// Show the webhook notifications waiting in the outbox and the dead letters; retry or drop them
+    Queue(queue::QueueArgs),
 }
 
 #[derive(Debug, Args)]
@@ -93,6 +97,7 @@ pub async fn run(ctx: &Context, command: AlertCommand) -> anyhow::Result<()> {
         AlertCommand::Remove(args) => remove(ctx, &args.name),
         AlertCommand::Test(args) => test(ctx, &args.name).await,
         AlertCommand::Silence(command) => silence::run(ctx, command),
+        AlertCommand::Queue(args) => queue::run(ctx, args),
     }
 }
 

@@ -136,6 +136,12 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     if report.left_pending > 0 {
         problems.push(format!("{} notifications are not delivered yet: {place}", report.left_pending));
     }
+    if report.dead_lettered > 0 {
+        problems.push(format!(
+            "{} notifications were given up on and kept as dead letters (see hmon alert queue)",
+            report.dead_lettered
+        ));
+    }
     match problems.len() {
         0 => Ok(()),
         _ => Err(Error::remote(problems.join("; ")).into()),

@@ -1,0 +1,124 @@
+//! The outbox as `hmon alert queue` sees and edits it: every row, pending or dead ([`QueuedRow`]), and putting
+//! rows back in line. Edits are single statements, safe beside a running `watch` or `serve` (whose dispatcher
+//! notices them on its next re-scan).
+
+use anyhow::Context;
+use rusqlite::params;
+
+use super::Outbox;
+
+/// One outbox row, pending or a dead letter. `id` and `rule` come from the stored notification (`?` if it no
+/// longer decodes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedRow {
+    /// The outbox seq: what `hmon alert queue retry|drop` take.
+    pub seq: i64,
+    pub webhook: String,
+    pub key: String,
+    /// The notification's id (identical on every attempt).
+    pub id: String,
+    pub rule: String,
+    pub attempts: u32,
+    /// When it was queued or last re-queued, milliseconds since the epoch.
+    pub created_ms: i64,
+    /// The earliest next attempt while pending, milliseconds since the epoch.
+    pub next_ms: i64,
+    /// Why the last attempt failed (text from the receiver: show it inert).
+    pub last_error: Option<String>,
+    /// When it was given up on; `None` while pending.
+    pub dead_ms: Option<i64>,
+}
+
+impl QueuedRow {
+    /// Whether it is a dead letter.
+    pub fn is_dead(&self) -> bool {
+        self.dead_ms.is_some()
+    }
+}
+
+impl Outbox {
+    /// Every row, pending and dead, in seq order.
+    pub fn rows(&self) -> anyhow::Result<Vec<QueuedRow>> {
+        let conn = self.db().lock();
+        let mut stmt = conn.prepare(
+            "SELECT seq, webhook, ordering_key, notification, attempts, created_ms, next_ms, last_error, dead_ms \
+             FROM webhook_outbox ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let json: String = r.get(3)?;
+            let n: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            let text = |field: &str| n.get(field).and_then(|v| v.as_str()).unwrap_or("?").to_string();
+            Ok(QueuedRow {
+                seq: r.get(0)?,
+                webhook: r.get(1)?,
+                key: r.get(2)?,
+                id: text("id"),
+                rule: text("rule"),
+                attempts: u32::try_from(r.get::<_, i64>(4)?.max(0)).unwrap_or(u32::MAX),
+                created_ms: r.get(5)?,
+                next_ms: r.get(6)?,
+                last_error: r.get(7)?,
+                dead_ms: r.get(8)?,
+            })
+        })?;
+        rows.collect::<Result<_, _>>().context("cannot read the webhook outbox")
+    }
+
+    /// Puts row `seq` (pending or dead) back in line at `now_ms`: due now, with its `give_up_after` clock
+    /// restarted and its attempts kept. False when there is no such row.
+    pub fn retry(&self, seq: i64, now_ms: i64) -> anyhow::Result<bool> {
+        let changed = self
+            .db()
+            .lock()
+            .execute(
+                "UPDATE webhook_outbox SET dead_ms = NULL, next_ms = ?2, created_ms = ?2 WHERE seq = ?1",
+                params![seq, now_ms],
+            )
+            .context("cannot re-queue a webhook notification")?;
+        Ok(changed > 0)
+    }
+
+    /// [`Outbox::retry`] for every dead letter; returns their seqs.
+    pub fn retry_dead(&self, now_ms: i64) -> anyhow::Result<Vec<i64>> {
+        let conn = self.db().lock();
+        let mut stmt = conn.prepare(
+            "UPDATE webhook_outbox SET dead_ms = NULL, next_ms = ?1, created_ms = ?1 \
+             WHERE dead_ms IS NOT NULL RETURNING seq",
+        )?;
+        let mut seqs = stmt
+            .query_map([now_ms], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()
+            .context("cannot re-queue the dead letters")?;
+        seqs.sort_unstable();
+        Ok(seqs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhook::notification::example;
+
+    #[test]
+    fn rows_show_pending_and_dead_and_retry_restarts_the_clock() {
+        let outbox = Outbox::memory();
+        let a = outbox.push("ops", "k", &example("a", "")).unwrap();
+        let b = outbox.push("ops", "k", &example("b", "")).unwrap();
+        outbox.record_failure(a.seq, 3, a.created_ms + 40, "HTTP 503").unwrap();
+        outbox.bury(b.seq, Some(1), b.created_ms + 5, "HTTP 400: no").unwrap();
+        let rows = outbox.rows().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].id.as_str(), rows[0].rule.as_str(), rows[0].attempts), ("a", "low-balance", 3));
+        assert_eq!((rows[0].is_dead(), rows[0].last_error.as_deref()), (false, Some("HTTP 503")));
+        assert_eq!((rows[1].dead_ms, rows[1].last_error.as_deref()), (Some(b.created_ms + 5), Some("HTTP 400: no")));
+
+        let now = b.created_ms + 1000;
+        assert_eq!(outbox.retry_dead(now).unwrap(), [b.seq]);
+        assert_eq!(outbox.retry_dead(now).unwrap(), Vec::<i64>::new());
+        let back = &outbox.rows().unwrap()[1];
+        assert_eq!((back.dead_ms, back.created_ms, back.next_ms, back.attempts), (None, now, now, 1));
+        assert!(outbox.retry(a.seq, now).unwrap());
+        assert!(!outbox.retry(b.seq + 100, now).unwrap());
+        assert_eq!(outbox.len().unwrap(), 2);
+    }
+}
