@@ -1,5 +1,6 @@
 //! [`Db`]: the one SQLite file (or in-memory database) that holds everything the pipeline must not lose:
-//! samples, the per-series alert state, the webhook outbox and its dead letters, silences and collector cursors.
+//! samples (as runs of one value), the per-series alert state, the webhook outbox and its dead letters, silences
+//! and collector cursors.
 //!
 //! One connection per process, behind a mutex: a state transition and the notifications it produces commit in
 //! one transaction ([`Db::write`]). Durable files run in WAL mode with `synchronous=NORMAL`, which survives a
@@ -27,9 +28,22 @@ pub const SCHEMA_VERSION: i64 = 2;
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Version 1: samples. A series is a name plus its labels as canonical JSON (keys sorted, compact). The samples
-/// primary key `(series_id, ts_ms)` is the clustered index every query uses.
-const SCHEMA_V1: &str = "
+/// Version 2, the whole schema. A file of version 1 (series and point samples only) is upgraded in place by
+/// [`upgrade_v1`].
+///
+/// - `series`: a name plus its labels as canonical JSON (keys sorted, compact).
+/// - `samples`: one row per run of one value in a series: `ts_ms` when the value was first seen, `last_ms`
+///   (`>= ts_ms`) the newest time it was confirmed, `value` (NULL for NaN). A run ends where the series' next
+///   run starts; a sample stored on its own is a run with `last_ms = ts_ms`. The primary key
+///   `(series_id, ts_ms)` is the clustered index every query uses.
+/// - `webhook_outbox`: one row per (notification, webhook). `created_ms` starts the `give_up_after` clock (reset
+///   by `alert queue retry`); `next_ms` is the earliest next attempt; `dead_ms` is NULL while pending and the time
+///   it was given up once it is a dead letter, with `last_error` saying why.
+/// - `alert_state`: one row per (rule, series); `labels` is the series' canonical label JSON (`{}` for an
+///   `absent` rule's own state), `state` the alert manager's JSON for it.
+/// - `silences`: `labels` is a canonical JSON matcher; a silence is active while `starts_ms <= now < ends_ms`.
+/// - `kv`: small named values (collector cursors), JSON.
+const SCHEMA_V2: &str = "
     CREATE TABLE IF NOT EXISTS series (
         id     INTEGER PRIMARY KEY,
         name   TEXT NOT NULL,
@@ -39,21 +53,10 @@ const SCHEMA_V1: &str = "
     CREATE TABLE IF NOT EXISTS samples (
         series_id INTEGER NOT NULL REFERENCES series (id),
         ts_ms     INTEGER NOT NULL,
+        last_ms   INTEGER NOT NULL,
         value     REAL,
         PRIMARY KEY (series_id, ts_ms)
     ) WITHOUT ROWID;
-";
-
-/// Version 2: the outbox with its retry schedule and dead letters, alert state, silences, collector cursors.
-///
-/// - `webhook_outbox`: one row per (notification, webhook). `created_ms` starts the `give_up_after` clock (reset
-///   by `alert queue retry`); `next_ms` is the earliest next attempt; `dead_ms` is NULL while pending and the time
-///   it was given up once it is a dead letter, with `last_error` saying why.
-/// - `alert_state`: one row per (rule, series); `labels` is the series' canonical label JSON (`{}` for an
-///   `absent` rule's own state), `state` the alert manager's JSON for it.
-/// - `silences`: `labels` is a canonical JSON matcher; a silence is active while `starts_ms <= now < ends_ms`.
-/// - `kv`: small named values (collector cursors), JSON.
-const SCHEMA_V2: &str = "
     CREATE TABLE IF NOT EXISTS webhook_outbox (
         seq          INTEGER PRIMARY KEY AUTOINCREMENT,
         webhook      TEXT NOT NULL,
@@ -81,6 +84,14 @@ const SCHEMA_V2: &str = "
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     ) WITHOUT ROWID;
+";
+
+/// Version 1's `samples` (one row per point: `series_id, ts_ms, value`) becomes version 2's: each point a
+/// one-point run. The old table is renamed before [`SCHEMA_V2`] creates the new one and dropped after the copy.
+const SAMPLES_V1_ASIDE: &str = "ALTER TABLE samples RENAME TO samples_v1;";
+const SAMPLES_V1_TO_RUNS: &str = "
+    INSERT INTO samples (series_id, ts_ms, last_ms, value) SELECT series_id, ts_ms, ts_ms, value FROM samples_v1;
+    DROP TABLE samples_v1;
 ";
 
 /// Columns version 2 adds to a `webhook_outbox` table that version 1 created.
@@ -286,10 +297,14 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     match version {
-        0 | 1 => {
-            tx.execute_batch(SCHEMA_V1)?;
+        0 => {
             tx.execute_batch(SCHEMA_V2)?;
+            // Nothing to add on a new file; an outbox table made outside the schema gains its version-2 columns.
             add_missing_columns(&tx, "webhook_outbox", OUTBOX_V2_COLUMNS)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        1 => {
+            upgrade_v1(&tx)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
         SCHEMA_VERSION => {}
@@ -305,9 +320,31 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn add_missing_columns(tx: &Transaction<'_>, table: &str, columns: &[(&str, &str)]) -> anyhow::Result<()> {
+/// Upgrades a version-1 file: its point samples become one-point runs, the outbox gains its schedule columns,
+/// and the tables version 2 adds are created.
+fn upgrade_v1(tx: &Transaction<'_>) -> anyhow::Result<()> {
+    let points = column_names(tx, "samples")?;
+    // Version 1 always had a point `samples` table; anything else is left to SCHEMA_V2's IF NOT EXISTS.
+    let convert = points.iter().any(|c| c == "ts_ms") && !points.iter().any(|c| c == "last_ms");
+    if convert {
+        tx.execute_batch(SAMPLES_V1_ASIDE)?;
+    }
+    tx.execute_batch(SCHEMA_V2)?;
+    if convert {
+        tx.execute_batch(SAMPLES_V1_TO_RUNS)?;
+    }
+    add_missing_columns(tx, "webhook_outbox", OUTBOX_V2_COLUMNS)
+}
+
+/// The column names of `table` (none if it does not exist).
+fn column_names(tx: &Transaction<'_>, table: &str) -> anyhow::Result<Vec<String>> {
     let mut stmt = tx.prepare(&format!("PRAGMA table_info({table})"))?;
-    let have: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<Result<_, _>>()?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<Result<_, _>>()?;
+    Ok(names)
+}
+
+fn add_missing_columns(tx: &Transaction<'_>, table: &str, columns: &[(&str, &str)]) -> anyhow::Result<()> {
+    let have = column_names(tx, table)?;
     for (name, decl) in columns {
         if !have.iter().any(|h| h == name) {
             tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {name} {decl}"))?;
@@ -319,6 +356,17 @@ fn add_missing_columns(tx: &Transaction<'_>, table: &str, columns: &[(&str, &str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What version 1 created: series and one row per point.
+    const SCHEMA_V1: &str = "
+        CREATE TABLE series (id INTEGER PRIMARY KEY, name TEXT NOT NULL, labels TEXT NOT NULL, UNIQUE (name, labels));
+        CREATE TABLE samples (
+            series_id INTEGER NOT NULL REFERENCES series (id),
+            ts_ms     INTEGER NOT NULL,
+            value     REAL,
+            PRIMARY KEY (series_id, ts_ms)
+        ) WITHOUT ROWID;
+    ";
 
     #[test]
     fn a_second_owner_is_refused_with_the_file_and_the_pid() {
@@ -349,6 +397,8 @@ mod tests {
                  ordering_key TEXT NOT NULL, notification TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, \
                  created_ms INTEGER NOT NULL);
                  INSERT INTO webhook_outbox (webhook, ordering_key, notification, created_ms) VALUES ('a','k','{}',1);
+                 INSERT INTO series (id, name, labels) VALUES (7, 'x', '{}');
+                 INSERT INTO samples (series_id, ts_ms, value) VALUES (7, 1000, 1.5), (7, 2000, 1.5), (7, 3000, NULL);
                  PRAGMA user_version = 1;",
             )
             .unwrap();
@@ -358,6 +408,20 @@ mod tests {
         let (next, dead): (i64, Option<i64>) =
             conn.query_row("SELECT next_ms, dead_ms FROM webhook_outbox", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!((next, dead), (0, None));
+        let mut runs = conn.prepare("SELECT series_id, ts_ms, last_ms, value FROM samples ORDER BY ts_ms").unwrap();
+        let runs: Vec<(i64, i64, i64, Option<f64>)> = runs
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            runs,
+            [(7, 1000, 1000, Some(1.5)), (7, 2000, 2000, Some(1.5)), (7, 3000, 3000, None)],
+            "points as runs"
+        );
+        let left: i64 =
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'samples_v1'", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, SCHEMA_VERSION);
     }

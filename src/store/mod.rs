@@ -19,6 +19,11 @@ use crate::timestamp::Timestamp;
 ///
 /// A series holds at most one sample per timestamp: inserting a sample at a timestamp its series already has
 /// replaces the value. Samples with equal timestamps in different series come back in an unspecified order.
+///
+/// A store may keep a series as runs of one value rather than every sample ([`SqliteStore`] stores one row per
+/// run): it then answers each run as the sample that started it and, when later, the run's newest written
+/// confirmation, and the queries below speak of those samples. Storing every sample, each sample is a run of
+/// its own. [`MetricStore::value_at`] answers the value at any time either way.
 pub trait MetricStore: Send + Sync {
     /// Stores samples (any number of series, any order).
     fn insert(&self, samples: &[Sample]) -> anyhow::Result<()>;
@@ -30,10 +35,13 @@ pub trait MetricStore: Send + Sync {
     fn range(&self, name: &str, from: Timestamp, to: Timestamp) -> anyhow::Result<Vec<Sample>>;
     /// The newest sample of every series, sorted by series key.
     fn latest_per_series(&self) -> anyhow::Result<Vec<Sample>>;
-    /// Deletes every sample older than `cutoff`; returns how many were deleted.
+    /// Deletes every sample older than `cutoff`; returns how many were deleted. A store of runs deletes whole
+    /// runs and counts runs: a run that ended before `cutoff` goes, one confirmed at or after `cutoff` stays with
+    /// its older start, so a series that is still going keeps the time its value was first seen.
     fn delete_older_than(&self, cutoff: Timestamp) -> anyhow::Result<usize>;
     /// The value series `name{labels}` (exactly these labels, not a matcher) had at time `at`: its newest sample
-    /// with timestamp <= `at`, if any. This stays right when a store skips unchanged samples.
+    /// with timestamp <= `at`, if any. This stays right when a store keeps runs: the answer is the value of the
+    /// run that started last at or before `at`, as its newest sample at or before `at`.
     fn value_at(&self, name: &str, labels: &Labels, at: Timestamp) -> anyhow::Result<Option<Sample>>;
 }
 

@@ -104,3 +104,35 @@ fn the_default_path_ends_in_hmon_db() {
     }
     assert_eq!(DEFAULT_RETENTION.as_secs(), 604_800);
 }
+
+#[test]
+fn runs_answer_their_start_and_newest_confirmation_up_to_the_next_run() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    // Runs of 1.0 (10..40 s), 2.0 (50 s), 3.0 (60..90 s), and a late point of 4.0 at 70 s inside the last.
+    store
+        .lock()
+        .execute_batch(
+            "INSERT INTO series (id, name, labels) VALUES (1, 'x', '{}');
+             INSERT INTO samples (series_id, ts_ms, last_ms, value) VALUES
+                 (1, 10000, 40000, 1.0), (1, 50000, 50000, 2.0), (1, 60000, 90000, 3.0), (1, 70000, 70000, 4.0);",
+        )
+        .unwrap();
+    let secs = |samples: Vec<Sample>| -> Vec<(i64, f64)> {
+        samples.iter().map(|s| (s.timestamp.as_millis() / 1000, s.value)).collect()
+    };
+    let all = [(10, 1.0), (40, 1.0), (50, 2.0), (60, 3.0), (70, 4.0)];
+    assert_eq!(secs(store.range("x", t(0), t(100)).unwrap()), all, "3.0's confirmation at 90 s is after 4.0 began");
+    assert_eq!(secs(store.range("x", t(20), t(55)).unwrap()), [(40, 1.0), (50, 2.0)], "a run begun before from");
+    assert_eq!(secs(store.range("x", t(41), t(100)).unwrap()), &all[2..]);
+    assert_eq!(secs(store.latest("x", 2).unwrap()), [(70, 4.0), (60, 3.0)]);
+    assert_eq!(secs(store.latest("x", 100).unwrap()), all.iter().rev().copied().collect::<Vec<_>>());
+    assert_eq!(secs(store.latest_per_series().unwrap()), [(70, 4.0)]);
+    let at = |secs: i64| store.value_at("x", &Labels::new(), Timestamp::from_millis(secs)).unwrap();
+    for ms in (0..100_000).step_by(500) {
+        let upto = store.range("x", t(0), Timestamp::from_millis(ms + 1)).unwrap();
+        assert_eq!(at(ms), upto.last().cloned(), "value_at({ms} ms) is the last point range answers up to then");
+    }
+    assert_eq!(store.delete_older_than(t(45)).unwrap(), 1, "1.0's run ended at 40 s");
+    assert_eq!(store.delete_older_than(t(80)).unwrap(), 2, "2.0 and the late 4.0; 3.0 was confirmed at 90 s");
+    assert_eq!(secs(store.range("x", t(0), t(100)).unwrap()), [(60, 3.0), (90, 3.0)], "kept whole");
+}
