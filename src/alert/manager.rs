@@ -61,6 +61,9 @@ pub struct SeriesState {
     /// Cycles of its collector in a row without a sample of this series.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub missed: u32,
+    /// The definition of the rule this state was decided under ([`fingerprint`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     /// Whether the alert ended because its series stopped reporting.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_data: bool,
@@ -86,6 +89,7 @@ impl SeriesState {
             value: None,
             seen: None,
             missed: 0,
+            rule: None,
             no_data: false,
             labels,
             batch: 0,
@@ -164,13 +168,24 @@ pub struct AlertManager {
     held: HashSet<Key>,
     silences: Vec<Silence>,
     batch: u64,
+    /// Rule name -> index.
+    by_name: HashMap<String, usize>,
+    /// Per rule: what its stored states were decided under (see [`fingerprint`]).
+    fingerprints: Vec<String>,
+    /// Per rule: the state key of an `absent` rule.
+    absent_keys: Vec<Option<u64>>,
+    /// Restored states that no longer apply: resolved (if announced) and forgotten at the first batch.
+    retiring: Vec<Key>,
+    /// Reused list of the rules a sample may match.
+    scratch: Vec<usize>,
     /// Cycles of a collector without a sample before a series counts as gone.
     stale_cycles: u32,
 }
 
 #[derive(Debug, Default)]
 struct MetricRules {
-    by_label: HashMap<(String, String), Vec<usize>>,
+    /// First matcher label name -> value -> rules.
+    by_label: HashMap<String, HashMap<String, Vec<usize>>>,
     unlabelled: Vec<usize>,
 }
 
@@ -183,11 +198,25 @@ impl AlertManager {
         for (i, rule) in rules.iter().enumerate() {
             let entry = index.entry(rule.metric.clone()).or_default();
             match rule.labels.iter().next() {
-                Some((k, v)) => entry.by_label.entry((k.clone(), v.clone())).or_default().push(i),
+                Some((k, v)) => entry.by_label.entry(k.clone()).or_default().entry(v.clone()).or_default().push(i),
                 None => entry.unlabelled.push(i),
             }
         }
-        Self { rules, index, stale_cycles: DEFAULT_STALE_CYCLES, ..Default::default() }
+        let by_name = rules.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        let fingerprints = rules.iter().map(fingerprint).collect();
+        let absent_keys = rules
+            .iter()
+            .map(|r| (r.condition == Condition::Absent).then(|| series_hash(&r.metric, &r.labels)))
+            .collect();
+        Self {
+            rules,
+            index,
+            by_name,
+            fingerprints,
+            absent_keys,
+            stale_cycles: DEFAULT_STALE_CYCLES,
+            ..Default::default()
+        }
     }
 
     /// Sets how many cycles of its collector a series may miss before it counts as gone (at least 1).
@@ -202,10 +231,14 @@ impl AlertManager {
 
     /// Loads persisted states: (rule, label JSON, state JSON) rows. Returns the rows that no longer apply (their
     /// rule is gone, or they do not decode), for the caller to delete.
-    pub fn restore(&mut self, rows: Vec<(String, String, String)>) -> Vec<(String, String)> {
+    ///
+    /// A state decided under another definition of its rule (a changed metric, matcher, condition or threshold),
+    /// or of a series its collector no longer produces (`running` lists the collectors at work), is retired: its
+    /// resolved notification goes out at the first batch if receivers were told it fires, and it is forgotten.
+    pub fn restore(&mut self, rows: Vec<(String, String, String)>, running: &[&str]) -> Vec<(String, String)> {
         let mut stale = Vec::new();
         for (rule, labels_json, state_json) in rows {
-            let Some(i) = self.rules.iter().position(|r| r.name == rule) else {
+            let Some(&i) = self.by_name.get(&rule) else {
                 tracing::info!(rule = %rule, "forgetting the state of a rule that is no longer configured");
                 stale.push((rule, labels_json));
                 continue;
@@ -214,10 +247,20 @@ impl AlertManager {
                 .and_then(|labels| serde_json::from_str::<SeriesState>(&state_json).map(|s| (labels, s)));
             match decoded {
                 Ok((labels, mut state)) => {
-                    let key = (i, series_hash(&self.rules[i].metric, &labels));
+                    let r = &self.rules[i];
+                    let applies = state.rule.as_deref().is_none_or(|f| f == self.fingerprints[i])
+                        && labels_match(&r.labels, &labels)
+                        && (r.condition != Condition::Absent || labels == r.labels)
+                        && source(&r.metric, &labels).is_none_or(|c| running.contains(&c));
+                    let key = (i, series_hash(&r.metric, &labels));
                     state.labels = labels;
-                    if state.owes() {
+                    if !applies {
+                        tracing::info!(rule = %rule, "retiring an alert state its rule no longer decides");
+                        self.retiring.push(key);
+                    } else if state.owes() {
+                        // Settled at the first batch: the silence that held it back may be gone.
                         self.held.insert(key);
+                        self.dirty.insert(key);
                     }
                     self.states.insert(key, state);
                 }
@@ -248,17 +291,22 @@ impl AlertManager {
     /// Evaluates every matching rule on `sample` at time `now`; pushes the notifications this causes.
     pub fn observe(&mut self, sample: &Sample, now: Timestamp, out: &mut Vec<Outgoing>) {
         let Some(metric) = self.index.get(&sample.name) else { return };
-        let mut candidates: Vec<usize> = metric.unlabelled.clone();
-        for (k, v) in &sample.labels {
-            if let Some(rules) = metric.by_label.get(&(k.clone(), v.clone())) {
-                candidates.extend(rules.iter().copied());
+        let mut candidates = std::mem::take(&mut self.scratch);
+        candidates.clear();
+        candidates.extend_from_slice(&metric.unlabelled);
+        if !metric.by_label.is_empty() {
+            for (k, v) in &sample.labels {
+                if let Some(rules) = metric.by_label.get(k.as_str()).and_then(|values| values.get(v.as_str())) {
+                    candidates.extend_from_slice(rules);
+                }
             }
         }
         if candidates.is_empty() {
+            self.scratch = candidates;
             return;
         }
         let series = series_hash(&sample.name, &sample.labels);
-        for i in candidates {
+        for &i in &candidates {
             if !labels_match(&self.rules[i].labels, &sample.labels) {
                 continue;
             }
@@ -268,14 +316,16 @@ impl AlertManager {
                 self.step(i, series, sample, now, out);
             }
         }
+        self.scratch = candidates;
     }
 
     /// A sample for absent rule `i` arrived.
     fn saw(&mut self, i: usize, now: Timestamp) {
-        let key = (i, series_hash(&self.rules[i].metric, &self.rules[i].labels));
-        let labels = self.rules[i].labels.clone();
+        let Some(hash) = self.absent_keys[i] else { return };
+        let key = (i, hash);
         let batch = self.batch;
-        let state = self.states.entry(key).or_insert_with(|| SeriesState::new(labels));
+        let rule = &self.rules[i];
+        let state = self.states.entry(key).or_insert_with(|| SeriesState::new(rule.labels.clone()));
         state.seen = Some(now);
         state.batch = batch;
         self.dirty.insert(key);
@@ -330,6 +380,18 @@ impl AlertManager {
     /// Ends a batch from `collector` at `now`: `absent` rules of its metrics are checked, series it no longer
     /// reports go stale after the staleness window, and notifications held back by a silence that ended go out.
     pub fn end_batch(&mut self, collector: &str, now: Timestamp, out: &mut Vec<Outgoing>) {
+        for key in std::mem::take(&mut self.retiring) {
+            let stale_cycles = self.stale_cycles;
+            let Some(state) = self.states.get_mut(&key) else { continue };
+            self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+            if matches!(state.phase, Phase::Firing { .. }) && state.announced.is_some() {
+                state.resolved_at = Some(now);
+            }
+            state.phase = Phase::Inactive;
+            state.missed = stale_cycles;
+            self.dirty.insert(key);
+            self.settle(key, now, out);
+        }
         let batch = self.batch;
         for i in 0..self.rules.len() {
             let rule = &self.rules[i];
@@ -418,6 +480,12 @@ impl AlertManager {
         let Some(state) = self.states.get_mut(&key) else { return };
         match state.phase {
             Phase::Firing { since } if owes => {
+                if let Some(started) = state.announced.filter(|a| *a != since) {
+                    // An earlier firing, announced, ended and fired again while held back: close it first.
+                    let ended = state.resolved_at.unwrap_or(since);
+                    out.push(outgoing(rule, state, started, Some(ended), AlertStatus::Resolved));
+                    state.resolved_at = None;
+                }
                 out.push(outgoing(rule, state, since, None, AlertStatus::Firing));
                 state.announced = Some(since);
                 state.last_sent = Some(now);
@@ -448,8 +516,11 @@ impl AlertManager {
         let mut changes = Changes::default();
         for key in self.dirty.drain() {
             let rule = &self.rules[key.0].name;
-            match self.states.get(&key) {
+            match self.states.get_mut(&key) {
                 Some(state) => {
+                    if state.rule.as_deref() != Some(self.fingerprints[key.0].as_str()) {
+                        state.rule = Some(self.fingerprints[key.0].clone());
+                    }
                     let labels = serde_json::to_string(&state.labels).unwrap_or_else(|_| "{}".into());
                     let json = serde_json::to_string(state).unwrap_or_else(|_| "{}".into());
                     changes.upserts.push((rule.clone(), labels, json));
@@ -481,6 +552,10 @@ impl AlertManager {
         for (key, before) in self.undo.drain() {
             match before {
                 Some(state) => {
+                    if state.owes() {
+                        // Owed again: settled at the next batch even if its series does not report.
+                        self.held.insert(key);
+                    }
                     self.states.insert(key, state);
                 }
                 None => {
@@ -542,6 +617,14 @@ fn advance(phase: Phase, active: bool, rule: &Rule, now: Timestamp) -> Phase {
         Phase::Firing { .. } if !active => Phase::Inactive,
         firing @ Phase::Firing { .. } => firing,
     }
+}
+
+/// What a rule's decisions depend on: metric, matchers, condition and threshold. A stored state decided under
+/// another definition is retired at restore.
+fn fingerprint(rule: &Rule) -> String {
+    let labels = serde_json::to_string(&rule.labels).unwrap_or_default();
+    let threshold = rule.threshold.map_or("-".to_string(), |t| format!("{:x}", t.to_bits()));
+    format!("{}|{labels}|{}|{threshold}", rule.metric, rule.condition.as_str())
 }
 
 /// Whether an announced firing alert is due to be repeated.

@@ -186,6 +186,15 @@ impl RuleConfig {
             (false, Some(t)) if !t.is_finite() => return Err(at("threshold must be a finite number".into())),
             _ => {}
         }
+        if condition == Condition::Absent
+            && self.metric.starts_with("collector_")
+            && !self.labels.contains_key("collector")
+        {
+            return Err(at(format!(
+                "condition 'absent' on {} needs the collector it watches, e.g. labels = {{ collector = \"mirror\" }}",
+                self.metric
+            )));
+        }
         let duration = |v: &Option<String>, what: &str, default: Duration| -> Result<Duration, String> {
             match v {
                 None => Ok(default),
@@ -326,6 +335,9 @@ mod tests {
             .contains("unknown webhook 'pager' (defined: ops)"));
         assert!(err(RuleConfig { summary: Some("{nope}".into()), ..cfg("<", Some(1.0)) })
             .contains("unknown placeholder {nope}"));
+        assert!(err(RuleConfig { metric: "collector_up".into(), ..cfg("absent", None) })
+            .contains("needs the collector it watches"));
+        assert!(err(cfg("absent", Some(1.0))).contains("looks for missing samples; remove threshold"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use futures::{stream, StreamExt};
 
-use super::cursors::{CursorStore, StoredCursors};
+use super::cursors::{CursorStore, StoredCursors, KEY};
 use super::{Collector, Cycle};
 use crate::ids::{AccountRef, EntityId};
 use crate::metrics::Sample;
@@ -116,9 +116,9 @@ impl AccountsCollector {
         self.floors = stored.into_iter().filter(|(id, _)| watched.contains(id)).collect();
     }
 
-    /// Saves every watched account's cursor: its batch's, or the one it was loaded with if later (or if its batch
-    /// has none yet).
-    async fn save_cursors(&mut self) {
+    /// Every watched account's cursor to store: its batch's, or the one it was loaded with if later (or if its
+    /// batch has none yet); `None` when nothing changed since the last hand-over.
+    fn cursors_to_keep(&mut self) -> Option<(String, String)> {
         let mut cursors = StoredCursors::new();
         for (i, ids) in self.batches().into_iter().enumerate() {
             for id in ids {
@@ -131,9 +131,8 @@ impl AccountsCollector {
                 cursors.insert(id, at.to_string());
             }
         }
-        if let Some(store) = &mut self.cursor_store {
-            store.save(cursors).await;
-        }
+        let json = self.cursor_store.as_mut()?.handover(cursors)?;
+        Some((KEY.to_string(), json))
     }
 
     /// Starts the batches without a cursor from the mirror's newest transaction (its clock, not ours); until
@@ -260,10 +259,8 @@ impl Collector for AccountsCollector {
         };
         self.started = true;
         let read = self.refresh(due, &mut errors).await;
-        if self.cursor_store.is_some() {
-            self.save_cursors().await;
-        }
-        Cycle { samples: self.samples(now, &counted, &read), errors }
+        let keep = self.cursors_to_keep().into_iter().collect();
+        Cycle { samples: self.samples(now, &counted, &read), errors, keep }
     }
 }
 

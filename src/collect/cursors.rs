@@ -54,6 +54,17 @@ impl CursorStore {
         cursors
     }
 
+    /// The JSON to store for `cursors`, unless they are what was last read or handed over: the pipeline writes it
+    /// with the alert state of the same cycle.
+    pub fn handover(&mut self, cursors: StoredCursors) -> Option<String> {
+        if self.saved.as_ref() == Some(&cursors) {
+            return None;
+        }
+        let json = serde_json::to_string(&cursors).ok()?;
+        self.saved = Some(cursors);
+        Some(json)
+    }
+
     /// Writes `cursors` unless they are what was last read or written, off the async threads; a failure is
     /// logged, and the write is tried again after the next cycle.
     pub async fn save(&mut self, cursors: StoredCursors) {

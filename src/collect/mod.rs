@@ -25,6 +25,9 @@ use crate::timestamp::Timestamp;
 pub struct Cycle {
     pub samples: Vec<Sample>,
     pub errors: Vec<String>,
+    /// Collector state to store in the `kv` table (key, JSON) in the same transaction as the alert state this
+    /// cycle leads to, so a crash cannot keep one without the other (e.g. transaction cursors).
+    pub keep: Vec<(String, String)>,
 }
 
 /// One collector's cycle, on its way to the pipeline.
@@ -109,7 +112,7 @@ mod tests {
 
         async fn cycle(&mut self, now: Timestamp) -> Cycle {
             let errors = if self.errors.is_empty() { Vec::new() } else { self.errors.remove(0) };
-            Cycle { samples: vec![Sample::new("x", &[], 1.0, now)], errors }
+            Cycle { samples: vec![Sample::new("x", &[], 1.0, now)], errors, keep: Vec::new() }
         }
     }
 

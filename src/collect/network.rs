@@ -74,7 +74,9 @@ impl Collector for NodesCollector {
     async fn cycle(&mut self, now: Timestamp) -> Cycle {
         let nodes = match self.client.nodes().await {
             Ok(nodes) => nodes,
-            Err(e) => return Cycle { samples: Vec::new(), errors: vec![format!("address book: {e}")] },
+            Err(e) => {
+                return Cycle { samples: Vec::new(), errors: vec![format!("address book: {e}")], keep: Vec::new() }
+            }
         };
         let stake: i64 = nodes.iter().filter_map(|n| n.stake).sum();
         let mut samples = vec![
@@ -109,7 +111,7 @@ impl Collector for NodesCollector {
                 samples.push(Sample::new("node_latency_seconds", &labels, l, now));
             }
         }
-        Cycle { samples, errors: Vec::new() }
+        Cycle { samples, errors: Vec::new(), keep: Vec::new() }
     }
 }
 

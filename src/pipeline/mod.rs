@@ -5,19 +5,18 @@
 //! evaluation is sequential and lock-free; delivery runs on the dispatcher's own pool, so a slow receiver delays
 //! nothing here. Everything that happens is also sent out as an [`Event`] for displays.
 
+mod evaluate;
 pub mod model;
 pub mod plan;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::alert::manager::{AlertManager, Changes, Outgoing};
-use crate::alert::silence;
+use crate::alert::manager::AlertManager;
 use crate::collect::accounts::AccountsCollector;
 use crate::collect::network::{MirrorCollector, NodesCollector};
 use crate::collect::{self, Batch, Collector, Cycle};
@@ -25,9 +24,7 @@ use crate::metrics::Sample;
 use crate::mirror::MirrorClient;
 use crate::network::Network;
 use crate::store::{Db, MetricStore};
-use crate::text::Inert;
 use crate::timestamp::Timestamp;
-use crate::webhook::outbox::{push_in, Entry};
 use crate::webhook::{DeliveryEvent, Dispatcher, Notification, ShutdownReport};
 
 pub use model::{Model, ModelHandle};
@@ -58,8 +55,8 @@ pub struct Monitor {
     pipeline: JoinHandle<()>,
     forward: JoinHandle<()>,
     forward_stop: oneshot::Sender<()>,
-    dispatcher: Dispatcher,
-    events: broadcast::Sender<Event>,
+    pub(super) dispatcher: Dispatcher,
+    pub(super) events: broadcast::Sender<Event>,
     model: ModelHandle,
 }
 
@@ -89,7 +86,11 @@ pub fn restore(plan: &Plan, db: &Db) -> anyhow::Result<AlertManager> {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<Result<Vec<(String, String, String)>, _>>()?
     };
-    let gone = manager.restore(rows);
+    let mut running = vec!["mirror", "nodes", "webhooks"];
+    if !plan.accounts.is_empty() {
+        running.push("accounts");
+    }
+    let gone = manager.restore(rows, &running);
     if !gone.is_empty() {
         db.write(|tx| {
             for (rule, labels) in &gone {
@@ -134,7 +135,7 @@ impl Monitor {
             events: events.clone(),
             model: writer,
         };
-        let pipeline = tokio::spawn(evaluate(batch_rx, manager, sink));
+        let pipeline = tokio::spawn(evaluate::evaluate(batch_rx, manager, sink));
         let delivered = dispatcher.subscribe_from_start();
         let (forward_stop, stop_forwarding) = tokio::sync::oneshot::channel();
         let forward = tokio::spawn(forward_deliveries(delivered, events.clone(), stop_forwarding));
@@ -213,183 +214,20 @@ async fn forward_deliveries(
 }
 
 /// Where evaluated batches go.
-struct Sink {
-    store: Arc<dyn MetricStore>,
-    db: Arc<Db>,
-    retention: Duration,
-    dispatcher: Dispatcher,
-    webhooks: Vec<String>,
-    events: broadcast::Sender<Event>,
-    model: model::ModelWriter,
-}
-
-/// How often samples past the retention are deleted.
-const PRUNE_EVERY: Duration = Duration::from_secs(3600);
-
-/// The one task that writes the store and evaluates rules, batch by batch, in arrival order.
-async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: AlertManager, sink: Sink) {
-    let mut pruned_at: Option<std::time::Instant> = None;
-    while let Some(batch) = batches.recv().await {
-        let now = Timestamp::now();
-        if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
-            pruned_at = Some(std::time::Instant::now());
-            let (store, cutoff) = (sink.store.clone(), now.minus(sink.retention));
-            if let Err(e) = sink.db.run(move |_| store.delete_older_than(cutoff)).await {
-                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot prune the metric store");
-            }
-        }
-        let Batch { collector, cycle: Cycle { samples, errors } } = batch;
-        let store = sink.store.clone();
-        let (samples, stored) = sink
-            .db
-            .run(move |_| {
-                let r = store.insert(&samples);
-                Ok((samples, r))
-            })
-            .await
-            .unwrap_or_else(|e| (Vec::new(), Err(e)));
-        let mut store_errors = Vec::new();
-        if let Err(e) = stored {
-            tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store samples");
-            store_errors.push(format!("{e:#}"));
-        }
-        let silences = match sink.db.run(move |db| silence::active(&db.lock(), now)).await {
-            Ok(s) => s,
-            Err(e) => {
-                store_errors.push(format!("cannot read the silences: {e:#}"));
-                manager_silences(&sink)
-            }
-        };
-        manager.set_silences(silences.clone());
-        let mut outgoing: Vec<Outgoing> = Vec::new();
-        manager.begin_batch();
-        for sample in &samples {
-            manager.observe(sample, sample.timestamp, &mut outgoing);
-        }
-        manager.end_batch(collector, now, &mut outgoing);
-        let queued = commit(&sink, &mut manager, outgoing, now).await;
-        if let Err(e) = &queued {
-            tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store alert state and notifications");
-            store_errors.push(format!("{e:#}"));
-        }
-
-        let mut batch_events: Vec<Event> = Vec::with_capacity(samples.len() + errors.len() + 2);
-        batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
-        batch_events.extend(store_errors.into_iter().map(|m| collector_error("store", m)));
-        batch_events.extend(samples.into_iter().map(Event::Sample));
-        batch_events.extend(queued.unwrap_or_default().into_iter().map(Event::Alert));
-        let alerts = manager.alerts(now);
-        let delivery = sink.dispatcher.stats();
-        sink.model.update(|m| {
-            for event in &batch_events {
-                m.apply(event);
-            }
-            m.alerts = alerts;
-            m.silences = silences;
-            m.delivery = delivery;
-            let health = m.collectors.entry(collector.to_string()).or_default();
-            health.up = errors.is_empty();
-            health.last_cycle = Some(now);
-            health.failed_cycles += u64::from(!errors.is_empty());
-            if errors.is_empty() {
-                health.last_error = None;
-            }
-        });
-        for event in batch_events {
-            let _ = sink.events.send(event);
-        }
-    }
-}
-
-/// The silences last known (when reading them failed this time).
-fn manager_silences(sink: &Sink) -> Vec<silence::Silence> {
-    sink.model.read_silences()
-}
-
-/// Stores the batch's state changes and notifications in one transaction, then hands the notifications to the
-/// dispatcher. On failure the manager rolls back, so the next batch decides again.
-async fn commit(
-    sink: &Sink,
-    manager: &mut AlertManager,
-    outgoing: Vec<Outgoing>,
-    now: Timestamp,
-) -> anyhow::Result<Vec<Notification>> {
-    let changes = manager.take_changes();
-    if changes.is_empty() && outgoing.is_empty() {
-        manager.committed();
-        return Ok(Vec::new());
-    }
-    let mut rows: Vec<(String, String, Notification)> = Vec::new();
-    for out in &outgoing {
-        let targets = out.webhooks.as_ref().unwrap_or(&sink.webhooks);
-        for webhook in targets {
-            rows.push((webhook.clone(), out.ordering_key.clone(), out.notification.clone()));
-        }
-    }
-    let now_ms = now.as_millis();
-    let written = sink
-        .db
-        .run(move |db| {
-            let write = |tx: &rusqlite::Transaction<'_>| persist(tx, &changes, &rows, now_ms);
-            if rows.is_empty() {
-                db.write(write)
-            } else {
-                db.write_synced(write)
-            }
-        })
-        .await;
-    match written {
-        Ok(entries) => {
-            manager.committed();
-            if let Err(e) = sink.dispatcher.queued(entries) {
-                // The rows are stored: the dispatcher's re-scan or the next start delivers them.
-                tracing::warn!(error = %Inert(format_args!("{e:#}")), "notifications wait in the outbox");
-            }
-            Ok(outgoing.into_iter().map(|o| o.notification).collect())
-        }
-        Err(e) => {
-            manager.rolled_back();
-            Err(e)
-        }
-    }
-}
-
-/// Writes state changes and outbox rows inside `tx`; returns the outbox entries.
-fn persist(
-    tx: &rusqlite::Transaction<'_>,
-    changes: &Changes,
-    rows: &[(String, String, Notification)],
-    now_ms: i64,
-) -> anyhow::Result<Vec<Entry>> {
-    {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO alert_state (rule, labels, state) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state",
-        )?;
-        for (rule, labels, state) in &changes.upserts {
-            upsert.execute([rule, labels, state]).context("cannot store an alert state")?;
-        }
-        let mut delete = tx.prepare_cached("DELETE FROM alert_state WHERE rule = ?1 AND labels = ?2")?;
-        for (rule, labels) in &changes.deletes {
-            delete.execute([rule, labels]).context("cannot delete an alert state")?;
-        }
-    }
-    let mut entries = Vec::with_capacity(rows.len());
-    for (webhook, key, n) in rows {
-        let seq = push_in(tx, webhook, key, n, now_ms)?;
-        entries.push(Entry::queued(seq, webhook, key, n.clone(), now_ms));
-    }
-    Ok(entries)
-}
-
-fn collector_error(collector: &str, message: String) -> Event {
-    Event::CollectorError { collector: collector.to_string(), message, timestamp: Timestamp::now().to_rfc3339() }
+pub(crate) struct Sink {
+    pub(super) store: Arc<dyn MetricStore>,
+    pub(super) db: Arc<Db>,
+    pub(super) retention: Duration,
+    pub(super) dispatcher: Dispatcher,
+    pub(super) webhooks: Vec<String>,
+    pub(super) events: broadcast::Sender<Event>,
+    pub(super) model: model::ModelWriter,
 }
 
 /// The dispatcher's counters as samples: `webhook_deliveries`, `webhook_failures`, `webhook_dropped` and
 /// `webhook_dead_letters`.
 struct DeliveryCollector {
-    dispatcher: Dispatcher,
+    pub(super) dispatcher: Dispatcher,
 }
 
 impl Collector for DeliveryCollector {
@@ -406,6 +244,6 @@ impl Collector for DeliveryCollector {
             samples.push(Sample::new("webhook_dropped", &labels, s.dropped as f64, now));
             samples.push(Sample::new("webhook_dead_letters", &labels, s.dead_letters as f64, now));
         }
-        Cycle { samples, errors: Vec::new() }
+        Cycle { samples, errors: Vec::new(), keep: Vec::new() }
     }
 }

@@ -35,6 +35,8 @@ pub struct Model {
     pub errors: VecDeque<String>,
     /// Webhook delivery counters.
     pub delivery: DeliveryStats,
+    /// Store writes or reads that failed since start (samples, alert state, silences).
+    pub store_failures: u64,
 }
 
 /// One collector's health.
@@ -60,8 +62,10 @@ impl Model {
             Event::CollectorError { collector, message, timestamp } => {
                 let time = timestamp.get(11..19).unwrap_or(timestamp);
                 self.recent(format!("{time} {collector}: {message}"));
-                let health = self.collectors.entry(collector.clone()).or_default();
-                health.last_error = Some(message.clone());
+                // "store" is hmon's own store, not a collector: counted in `store_failures` by the pipeline.
+                if collector != "store" {
+                    self.collectors.entry(collector.clone()).or_default().last_error = Some(message.clone());
+                }
             }
             Event::Delivery(DeliveryEvent::Dropped { webhook, reason, .. }) => {
                 let time = Timestamp::now().to_rfc3339();

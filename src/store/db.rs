@@ -39,8 +39,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// - `webhook_outbox`: one row per (notification, webhook). `created_ms` starts the `give_up_after` clock (reset
 ///   by `alert queue retry`); `next_ms` is the earliest next attempt; `dead_ms` is NULL while pending and the time
 ///   it was given up once it is a dead letter, with `last_error` saying why.
-/// - `alert_state`: one row per (rule, series); `labels` is the series' canonical label JSON (`{}` for an
-///   `absent` rule's own state), `state` the alert manager's JSON for it.
+/// - `alert_state`: one row per (rule, series); `labels` is the series' canonical label JSON (an `absent` rule's
+///   own matchers for its one state), `state` the alert manager's JSON for it.
 /// - `silences`: `labels` is a canonical JSON matcher; a silence is active while `starts_ms <= now < ends_ms`.
 /// - `kv`: small named values (collector cursors), JSON.
 const SCHEMA_V2: &str = "
@@ -201,7 +201,10 @@ impl Db {
             tx.commit()?;
             Ok(value)
         })();
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        if let Err(e) = conn.pragma_update(None, "synchronous", "NORMAL") {
+            // The transaction's outcome stands: reporting it as failed would decide it again.
+            tracing::warn!(error = %e, "cannot return the store to synchronous=NORMAL");
+        }
         result
     }
 
@@ -249,11 +252,17 @@ fn create_parent(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The lock file beside a store file: `<file>-lock`.
+/// The lock file beside a store file: `<file>-lock`, in the directory with its links resolved, so two paths to
+/// one file (a symbolic link, `..`) share one lock.
 pub fn lock_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let file = std::fs::canonicalize(path).unwrap_or_else(|_| {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        dir.join(path.file_name().unwrap_or_default())
+    });
+    let mut name = file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push("-lock");
-    path.with_file_name(name)
+    file.with_file_name(name)
 }
 
 /// Takes the exclusive lock on `<file>-lock` and writes this process's id into it.
@@ -383,6 +392,17 @@ mod tests {
         assert_eq!(first.get_value::<i32>("k").unwrap(), Some(1));
         drop(first);
         Db::open_owned(&path).expect("free again once the owner is gone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn two_paths_to_one_file_share_its_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+        let _owner = Db::open_owned(&dir.path().join("real/hmon.db")).unwrap();
+        let err = format!("{:#}", Db::open_owned(&dir.path().join("link/hmon.db")).unwrap_err());
+        assert!(err.contains("in use by another hmon process"), "{err}");
     }
 
     #[test]

@@ -87,6 +87,10 @@ fn cron_runs_of_once_honour_for_and_repeat_and_resolve() {
     assert_eq!(got[1].body["status"], "resolved");
     let default_store = env.dir.path().join("data/hmon/hmon.db");
     assert!(default_store.exists(), "--once keeps its state in the default data file");
+    // Another network's run does not take over that state.
+    let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--network", "mainnet"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("holds the state of network testnet; this run watches mainnet"), "{stderr}");
 }
 
 #[test]

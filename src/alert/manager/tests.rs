@@ -72,7 +72,7 @@ impl Table {
     fn restart(&self, rules: Vec<Rule>) -> AlertManager {
         let mut m = AlertManager::new(rules);
         let rows = self.0.iter().map(|((r, l), s)| (r.clone(), l.clone(), s.clone())).collect();
-        assert!(m.restore(rows).is_empty());
+        assert!(m.restore(rows, &["accounts", "mirror", "nodes", "webhooks"]).is_empty());
         m
     }
 }
@@ -317,9 +317,110 @@ fn a_series_that_stops_reporting_resolves_with_no_data_and_is_forgotten() {
 #[test]
 fn restore_reports_rows_of_rules_that_are_gone() {
     let mut m = AlertManager::new(vec![rule("<", Some(10.0), "0s", "4h")]);
-    let stale = m.restore(vec![
+    let rows = vec![
         ("gone".into(), "{}".into(), r#"{"phase":"inactive"}"#.into()),
         ("low".into(), "{}".into(), "not json".into()),
-    ]);
+    ];
+    let stale = m.restore(rows, &["accounts"]);
     assert_eq!(stale.len(), 2);
+}
+
+fn silence_on(account: &str, ends: i64) -> Silence {
+    Silence {
+        id: format!("s-{account}"),
+        rule: "low".into(),
+        labels: [("account".to_string(), account.to_string())].into(),
+        starts_at: at(0),
+        ends_at: at(ends),
+        comment: String::new(),
+        created_at: at(0),
+    }
+}
+
+#[test]
+fn a_state_decided_under_another_rule_definition_is_resolved_and_forgotten() {
+    let mut absent = rule("absent", None, "0s", "4h");
+    absent.labels = [("account".to_string(), "0.0.9".to_string())].into();
+    let mut table = Table::default();
+    let mut m = AlertManager::new(vec![absent.clone()]);
+    assert_eq!(batch(&mut m, &[], at(0)).len(), 1, "fires");
+    table.commit(&mut m);
+
+    // The rule now watches another account: the old alert must not stay firing forever.
+    let mut moved = absent.clone();
+    moved.labels = [("account".to_string(), "0.0.8".to_string())].into();
+    let mut m = table.restart(vec![moved]);
+    let out = full_batch(&mut m, &[balance("0.0.8", 1.0, 10)], at(10));
+    assert_eq!(out.len(), 1);
+    let n = &out[0].notification;
+    assert_eq!((n.status, n.labels["account"].as_str()), (AlertStatus::Resolved, "0.0.9"));
+    table.commit(&mut m);
+    assert!(table.0.keys().all(|(_, labels)| !labels.contains("0.0.9")), "{:?}", table.0);
+
+    // A threshold changed under the same name: its states are retired too.
+    let mut table = Table::default();
+    let mut m = AlertManager::new(vec![rule("<", Some(10.0), "0s", "4h")]);
+    assert_eq!(feed(&mut m, balance("0.0.1", 5.0, 0)).len(), 1);
+    table.commit(&mut m);
+    let mut m = table.restart(vec![rule("<", Some(3.0), "0s", "4h")]);
+    assert_eq!(feed(&mut m, balance("0.0.1", 5.0, 10)), [(AlertStatus::Resolved, 5.0)]);
+}
+
+#[test]
+fn states_of_a_collector_that_no_longer_runs_are_retired() {
+    let mut table = Table::default();
+    let mut m = AlertManager::new(vec![rule("<", Some(10.0), "0s", "4h")]);
+    assert_eq!(feed(&mut m, balance("0.0.1", 5.0, 0)).len(), 1);
+    table.commit(&mut m);
+    let mut m = AlertManager::new(vec![rule("<", Some(10.0), "0s", "4h")]);
+    let rows = table.0.iter().map(|((r, l), s)| (r.clone(), l.clone(), s.clone())).collect();
+    assert!(m.restore(rows, &["mirror", "nodes", "webhooks"]).is_empty());
+    let mut out = Vec::new();
+    m.begin_batch();
+    m.end_batch("mirror", at(10), &mut out);
+    assert_eq!(out.len(), 1, "no accounts are watched any more: resolved");
+    assert_eq!(out[0].notification.status, AlertStatus::Resolved);
+    assert!(m.alerts(at(10)).is_empty());
+}
+
+#[test]
+fn a_refire_inside_a_silence_closes_the_earlier_firing_first() {
+    let mut m = AlertManager::new(vec![rule("<", Some(10.0), "0s", "4h")]);
+    assert_eq!(feed(&mut m, balance("0.0.1", 5.0, 10)).len(), 1);
+    m.set_silences(vec![silence_on("0.0.1", 1000)]);
+    assert_eq!(feed(&mut m, balance("0.0.1", 50.0, 20)), []);
+    assert_eq!(feed(&mut m, balance("0.0.1", 5.0, 30)), []);
+    m.set_silences(vec![]);
+    let out = full_batch(&mut m, &[balance("0.0.1", 5.0, 40)], at(40));
+    let told: Vec<(AlertStatus, &str, Option<&str>)> = out
+        .iter()
+        .map(|o| (o.notification.status, o.notification.starts_at.as_str(), o.notification.ends_at.as_deref()))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            (AlertStatus::Resolved, "1970-01-01T00:00:10Z", Some("1970-01-01T00:00:20Z")),
+            (AlertStatus::Firing, "1970-01-01T00:00:30Z", None)
+        ]
+    );
+}
+
+#[test]
+fn a_held_notification_goes_out_after_a_failed_commit_without_waiting_for_its_series() {
+    let mut m = AlertManager::new(vec![rule("<", Some(10.0), "0s", "4h")]);
+    let mut table = Table::default();
+    m.set_silences(vec![silence_on("0.0.1", 1000)]);
+    assert_eq!(feed(&mut m, balance("0.0.1", 5.0, 10)), []);
+    table.commit(&mut m);
+    m.set_silences(vec![]);
+    // The silence is lifted; the batch that announces it fails to commit.
+    assert_eq!(full_batch(&mut m, &[], at(20)).len(), 1);
+    let _ = m.take_changes();
+    m.rolled_back();
+    // The next batch (another collector's, no sample of 0.0.1) announces it again.
+    let mut out = Vec::new();
+    m.begin_batch();
+    m.end_batch("mirror", at(30), &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].notification.status, AlertStatus::Firing);
 }

@@ -65,6 +65,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     let (db, store): (Arc<Db>, Arc<dyn MetricStore>) = match &path {
         Some(path) => {
             let db = Db::open_owned(path)?;
+            claim_for_network(&db, &ctx.settings.network.value.name)?;
             (db.clone(), Arc::new(SqliteStore::with_heartbeat(db, plan.heartbeat)))
         }
         None => (Db::in_memory()?, Arc::new(MemoryStore::default())),
@@ -102,11 +103,12 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
         // A second Ctrl-C stops at once; the durable outbox keeps what was not delivered.
         tokio::spawn(async move {
             signals.next().await;
-            let _ = writeln!(std::io::stderr(), "hmon: stopped at once; undelivered notifications stay queued");
+            let said = notice("hmon: stopped at once; undelivered notifications stay queued");
+            let _ = said.recv_timeout(Duration::from_millis(200));
             std::process::exit(130);
         });
         if !ctx.out.quiet {
-            let _ = writeln!(std::io::stderr(), "hmon: stopping (Ctrl-C again to stop at once)");
+            notice("hmon: stopping (Ctrl-C again to stop at once)");
         }
         monitor.stop();
         STOP_GRACE
@@ -133,6 +135,10 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
             (!health.up).then(|| format!("collector {name}: {}", Inert(error)))
         })
         .collect();
+    let store_failures = model.read().store_failures;
+    if store_failures > 0 {
+        problems.push(format!("{store_failures} store operations failed (see the errors above)"));
+    }
     if report.left_pending > 0 {
         problems.push(format!("{} notifications are not delivered yet: {place}", report.left_pending));
     }
@@ -146,6 +152,32 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
         0 => Ok(()),
         _ => Err(Error::remote(problems.join("; ")).into()),
     }
+}
+
+/// Marks a store file as holding `network`'s state, or refuses one that holds another network's: alert state and
+/// cursors of one network mean nothing on another.
+fn claim_for_network(db: &Db, network: &str) -> anyhow::Result<()> {
+    match db.get_value::<String>("network")? {
+        Some(held) if held != network => Err(Error::usage(format!(
+            "{} holds the state of network {held}; this run watches {network}: give it a file of its own with \
+             --store PATH",
+            db.path()
+        ))
+        .into()),
+        Some(_) => Ok(()),
+        None => db.write(|tx| Db::put_value(tx, "network", &network)),
+    }
+}
+
+/// Writes a line to stderr from a thread of its own, so a stalled stderr (`2>&1 | stalled-reader`) cannot hold up
+/// stopping; the receiver hears when the line was written.
+fn notice(line: &'static str) -> std::sync::mpsc::Receiver<()> {
+    let (said, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = writeln!(std::io::stderr(), "{line}");
+        let _ = said.send(());
+    });
+    heard
 }
 
 /// JSON Lines on stdout, on a thread of its own so that a stalled reader stalls nothing else, until the events

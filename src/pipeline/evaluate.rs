@@ -1,0 +1,189 @@
+//! The evaluation task: the one writer of the store, the alert state and the read model. Batch by batch, in
+//! arrival order: store the samples, evaluate the rules, commit the state changes, the notifications and the
+//! collector's own state in one transaction, publish the events, then hand the notifications to the dispatcher.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::sync::mpsc;
+
+use super::{Event, Sink};
+use crate::alert::manager::{AlertManager, Changes, Outgoing};
+use crate::alert::silence;
+use crate::collect::{Batch, Cycle};
+use crate::metrics::Sample;
+use crate::text::Inert;
+use crate::timestamp::Timestamp;
+use crate::webhook::outbox::{push_in, Entry};
+use crate::webhook::Notification;
+
+/// How often samples past the retention are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Evaluates batches until the collectors are gone.
+pub(super) async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: AlertManager, sink: Sink) {
+    let mut pruned_at: Option<std::time::Instant> = None;
+    while let Some(batch) = batches.recv().await {
+        let now = Timestamp::now();
+        if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(std::time::Instant::now());
+            let (store, cutoff) = (sink.store.clone(), now.minus(sink.retention));
+            if let Err(e) = sink.db.run(move |_| store.delete_older_than(cutoff)).await {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot prune the metric store");
+            }
+        }
+        let Batch { collector, cycle: Cycle { samples, errors, keep } } = batch;
+        let mut store_errors = Vec::new();
+        let samples = store_samples(&sink, samples, &mut store_errors).await;
+        let silences = match sink.db.run(move |db| silence::active(&db.lock(), now)).await {
+            Ok(s) => s,
+            Err(e) => {
+                store_errors.push(format!("cannot read the silences: {e:#}"));
+                sink.model.read_silences()
+            }
+        };
+        manager.set_silences(silences.clone());
+        let mut outgoing: Vec<Outgoing> = Vec::new();
+        manager.begin_batch();
+        for sample in &samples {
+            manager.observe(sample, sample.timestamp, &mut outgoing);
+        }
+        manager.end_batch(collector, now, &mut outgoing);
+        let (notifications, entries) = match commit(&sink, &mut manager, outgoing, keep, now).await {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store alert state and notifications");
+                store_errors.push(format!("{e:#}"));
+                (Vec::new(), Vec::new())
+            }
+        };
+
+        let mut batch_events: Vec<Event> = Vec::with_capacity(samples.len() + errors.len() + notifications.len());
+        batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
+        batch_events.extend(store_errors.iter().map(|m| collector_error("store", m.clone())));
+        batch_events.extend(samples.into_iter().map(Event::Sample));
+        batch_events.extend(notifications.into_iter().map(Event::Alert));
+        let alerts = manager.alerts(now);
+        let delivery = sink.dispatcher.stats();
+        sink.model.update(|m| {
+            for event in &batch_events {
+                m.apply(event);
+            }
+            m.alerts = alerts;
+            m.silences = silences;
+            m.delivery = delivery;
+            m.store_failures += store_errors.len() as u64;
+            let health = m.collectors.entry(collector.to_string()).or_default();
+            health.up = errors.is_empty();
+            health.last_cycle = Some(now);
+            health.failed_cycles += u64::from(!errors.is_empty());
+            if errors.is_empty() {
+                health.last_error = None;
+            }
+        });
+        for event in batch_events {
+            let _ = sink.events.send(event);
+        }
+        // After the alert events, so no delivery outcome is heard before the alert it belongs to.
+        if let Err(e) = sink.dispatcher.queued(entries) {
+            // The rows are stored: the dispatcher's re-scan or the next start delivers them.
+            tracing::warn!(error = %Inert(format_args!("{e:#}")), "notifications wait in the outbox");
+        }
+    }
+}
+
+/// Stores the samples off the async threads; they come back for evaluation whatever happened to the write.
+async fn store_samples(sink: &Sink, samples: Vec<Sample>, errors: &mut Vec<String>) -> Vec<Sample> {
+    let samples = Arc::new(samples);
+    let (store, batch) = (sink.store.clone(), samples.clone());
+    if let Err(e) = sink.db.run(move |_| store.insert(&batch)).await {
+        tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store samples");
+        errors.push(format!("{e:#}"));
+    }
+    Arc::try_unwrap(samples).unwrap_or_else(|shared| (*shared).clone())
+}
+
+/// Stores the batch's state changes, notifications and collector state in one transaction. On failure the
+/// manager rolls back, so the next batch decides again. Returns the notifications and their outbox entries.
+async fn commit(
+    sink: &Sink,
+    manager: &mut AlertManager,
+    outgoing: Vec<Outgoing>,
+    keep: Vec<(String, String)>,
+    now: Timestamp,
+) -> anyhow::Result<(Vec<Notification>, Vec<Entry>)> {
+    let changes = manager.take_changes();
+    if changes.is_empty() && outgoing.is_empty() && keep.is_empty() {
+        manager.committed();
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut rows: Vec<(String, String, Notification)> = Vec::new();
+    for out in &outgoing {
+        let targets = out.webhooks.as_ref().unwrap_or(&sink.webhooks);
+        for webhook in targets {
+            rows.push((webhook.clone(), out.ordering_key.clone(), out.notification.clone()));
+        }
+    }
+    let now_ms = now.as_millis();
+    let written = sink
+        .db
+        .run(move |db| {
+            let write = |tx: &rusqlite::Transaction<'_>| persist(tx, &changes, &rows, &keep, now_ms);
+            if rows.is_empty() {
+                db.write(write)
+            } else {
+                db.write_synced(write)
+            }
+        })
+        .await;
+    match written {
+        Ok(entries) => {
+            manager.committed();
+            Ok((outgoing.into_iter().map(|o| o.notification).collect(), entries))
+        }
+        Err(e) => {
+            manager.rolled_back();
+            Err(e)
+        }
+    }
+}
+
+/// Writes state changes, outbox rows and collector state inside `tx`; returns the outbox entries.
+fn persist(
+    tx: &rusqlite::Transaction<'_>,
+    changes: &Changes,
+    rows: &[(String, String, Notification)],
+    keep: &[(String, String)],
+    now_ms: i64,
+) -> anyhow::Result<Vec<Entry>> {
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO alert_state (rule, labels, state) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state",
+        )?;
+        for (rule, labels, state) in &changes.upserts {
+            upsert.execute([rule, labels, state]).context("cannot store an alert state")?;
+        }
+        let mut delete = tx.prepare_cached("DELETE FROM alert_state WHERE rule = ?1 AND labels = ?2")?;
+        for (rule, labels) in &changes.deletes {
+            delete.execute([rule, labels]).context("cannot delete an alert state")?;
+        }
+        let mut kv = tx.prepare_cached(
+            "INSERT INTO kv (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?;
+        for (key, value) in keep {
+            kv.execute([key, value]).with_context(|| format!("cannot store {key}"))?;
+        }
+    }
+    let mut entries = Vec::with_capacity(rows.len());
+    for (webhook, key, n) in rows {
+        let seq = push_in(tx, webhook, key, n, now_ms)?;
+        entries.push(Entry::queued(seq, webhook, key, n.clone(), now_ms));
+    }
+    Ok(entries)
+}
+
+fn collector_error(collector: &str, message: String) -> Event {
+    Event::CollectorError { collector: collector.to_string(), message, timestamp: Timestamp::now().to_rfc3339() }
+}
