@@ -281,17 +281,22 @@ async fn rows_the_pipeline_committed_are_queued_once() {
     assert!(err.contains("no webhook named 'nope'"), "{err}");
 }
 
+/// A webhook whose first retry waits an hour: nothing retries it within a test unless it is made due.
+fn patient(addr: SocketAddr) -> Webhook {
+    Webhook {
+        give_up_after: Duration::from_secs(7200),
+        backoff: Duration::from_secs(3600),
+        max_backoff: Duration::from_secs(3600),
+        ..hook("ops", addr)
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_retry_schedule_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hmon.db");
     let (addr, mut seen) = receiver(|n, _, _| answer(if n == 0 { 503 } else { 200 })).await;
-    let patient = Webhook {
-        give_up_after: Duration::from_secs(7200),
-        backoff: Duration::from_secs(3600),
-        max_backoff: Duration::from_secs(3600),
-        ..hook("ops", addr)
-    };
+    let patient = patient(addr);
     let d = Dispatcher::start(vec![patient.clone()], Outbox::open_sqlite(&path).unwrap(), fast(1)).unwrap();
     let mut events = d.subscribe();
     d.enqueue("ops", "k1", &note("r-1")).unwrap();
@@ -326,12 +331,7 @@ async fn a_row_dropped_by_another_process_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hmon.db");
     let (addr, mut seen) = receiver(|n, _, _| answer(if n == 0 { 503 } else { 200 })).await;
-    let patient = Webhook {
-        give_up_after: Duration::from_secs(7200),
-        backoff: Duration::from_secs(3600),
-        max_backoff: Duration::from_secs(3600),
-        ..hook("ops", addr)
-    };
+    let patient = patient(addr);
     let d = Dispatcher::start(vec![patient], Outbox::open_sqlite(&path).unwrap(), fast(2)).unwrap();
     let mut events = d.subscribe();
     d.enqueue("ops", "k", &note("gone")).unwrap();
