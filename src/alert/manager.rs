@@ -147,7 +147,36 @@ impl Changes {
     }
 }
 
+/// (rule index, series hash).
 type Key = (usize, u64);
+
+/// Hashes a [`Key`], whose second half is a hash already, with one multiply instead of SipHash over it again
+/// (the per-sample lookups are the hot path).
+#[derive(Debug, Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(26) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyHasher>>;
+type KeySet = HashSet<Key, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Evaluates rules on samples.
 #[derive(Debug, Default)]
@@ -155,17 +184,17 @@ pub struct AlertManager {
     rules: Vec<Rule>,
     /// metric name -> (first matcher label -> rules) and rules without matchers.
     index: HashMap<String, MetricRules>,
-    states: HashMap<Key, SeriesState>,
+    states: KeyMap<SeriesState>,
     /// States changed since the last [`AlertManager::take_changes`] (a missing state is a delete).
-    dirty: HashSet<Key>,
+    dirty: KeySet,
     /// States handed over by `take_changes` and not yet committed.
-    in_commit: HashSet<Key>,
+    in_commit: KeySet,
     /// States as they were before this batch produced a notification from them.
-    undo: HashMap<Key, Option<SeriesState>>,
+    undo: KeyMap<Option<SeriesState>>,
     /// The label JSON of states forgotten and not yet deleted from the store.
-    removed: HashMap<Key, String>,
+    removed: KeyMap<String>,
     /// States with a notification held back by a silence.
-    held: HashSet<Key>,
+    held: KeySet,
     silences: Vec<Silence>,
     batch: u64,
     /// Rule name -> index.
@@ -334,29 +363,24 @@ impl AlertManager {
     fn step(&mut self, i: usize, series: u64, sample: &Sample, now: Timestamp, out: &mut Vec<Outgoing>) {
         let key = (i, series);
         let rule = &self.rules[i];
-        let next = match self.states.get(&key) {
-            Some(state) => {
-                let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), state.value);
-                let next = advance(state.phase, active, rule, now);
-                if next != state.phase || state.owes() || due_repeat(state, rule, now) {
-                    // This may notify: remember the state as it was, should the commit fail.
-                    self.undo.entry(key).or_insert_with(|| Some(state.clone()));
-                }
-                next
-            }
+        let state = match self.states.get_mut(&key) {
+            Some(state) => state,
             None => {
-                let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), None);
-                let next = advance(Phase::Inactive, active, rule, now);
-                if next != Phase::Inactive {
+                if rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), None) {
+                    // This may notify: should the commit fail, the state goes as it came.
                     self.undo.entry(key).or_insert(None);
                 }
-                self.states.insert(key, SeriesState::new(sample.labels.clone()));
-                next
+                self.states.entry(key).or_insert_with(|| SeriesState::new(sample.labels.clone()))
             }
         };
-        let batch = self.batch;
-        let Some(state) = self.states.get_mut(&key) else { return };
-        state.batch = batch;
+        let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), state.value);
+        let next = advance(state.phase, active, rule, now);
+        let owed = state.owes() || due_repeat(state, rule, now);
+        if next != state.phase || owed {
+            // This may notify: remember the state as it was, should the commit fail.
+            self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+        }
+        state.batch = self.batch;
         // A new value is worth storing only where the next decision depends on it (change conditions); the
         // value a threshold rule shows is kept in memory and stored with its next transition.
         let new_value = state.value.is_none_or(|v| v.to_bits() != sample.value.to_bits());
@@ -371,7 +395,7 @@ impl AlertManager {
             state.phase = next;
             changed = true;
         }
-        if changed || state.owes() || due_repeat(state, rule, now) {
+        if changed || owed || state.owes() {
             self.dirty.insert(key);
             self.settle(key, now, out);
         }
