@@ -171,3 +171,25 @@ fn a_second_monitor_on_the_same_store_is_refused() {
     assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains(&store) && stderr.contains(&format!("pid {}", child.0.id())), "{stderr}");
 }
+
+#[test]
+fn a_receiver_down_longer_than_the_old_retry_budget_gets_the_alert_once_when_back() {
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 100, &[]);
+    let dead = crate::mock_node::dead_address();
+    let url = format!("http://{dead}/hook");
+    config(&env, &[("ops", &url, "backoff = \"20ms\"\nmax_backoff = \"50ms\"")], "");
+    let store = store(&env);
+    let (_child, rx) = spawn_watch(&env, &["--store", &store]);
+    let alert = next_event(&rx, is_alert("firing"));
+    // The old dispatcher gave up after 5 attempts; this one is still trying after 8.
+    for attempt in 1..=8 {
+        next_event(&rx, |e| e["type"] == "delivery" && e["event"] == "retrying" && e["attempt"] == attempt);
+    }
+    let receiver = Receiver::start_at(dead, &[]);
+    let delivered = next_event(&rx, |e| e["type"] == "delivery" && e["event"] == "delivered");
+    assert_eq!(delivered["id"], alert["id"]);
+    let got = receiver.received();
+    assert_eq!(got.len(), 1, "delivered once");
+    assert_eq!(got[0].body["id"], alert["id"], "the same notification");
+}
