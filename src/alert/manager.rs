@@ -302,7 +302,8 @@ impl AlertManager {
         stale
     }
 
-    /// Sets the silences in force for this batch; notifications they match are held back.
+    /// Sets the silences in force for this batch (active at its evaluation time, which may be later than its
+    /// samples' time); notifications they match are held back.
     pub fn set_silences(&mut self, silences: Vec<Silence>) {
         let lifted = self.silences.iter().any(|old| !silences.iter().any(|new| new.id == old.id));
         self.silences = silences;
@@ -493,7 +494,7 @@ impl AlertManager {
         let rule = &self.rules[key.0];
         let Some(state) = self.states.get(&key) else { return };
         let owes = state.owes() || due_repeat(state, rule, now);
-        if owes && self.silences.iter().any(|s| s.matches(&rule.name, &state.labels, now)) {
+        if owes && silenced(&self.silences, &rule.name, &state.labels) {
             self.held.insert(key);
             return;
         }
@@ -591,7 +592,7 @@ impl AlertManager {
     }
 
     /// Every pending and firing (rule, series), ordered by rule then labels.
-    pub fn alerts(&self, now: Timestamp) -> Vec<AlertView> {
+    pub fn alerts(&self) -> Vec<AlertView> {
         let mut views: Vec<AlertView> = self
             .states
             .iter()
@@ -610,7 +611,7 @@ impl AlertManager {
                     state,
                     since,
                     value: s.value,
-                    silenced: self.silences.iter().any(|x| x.matches(&rule.name, &s.labels, now)),
+                    silenced: silenced(&self.silences, &rule.name, &s.labels),
                 })
             })
             .collect();
@@ -641,6 +642,11 @@ fn advance(phase: Phase, active: bool, rule: &Rule, now: Timestamp) -> Phase {
         Phase::Firing { .. } if !active => Phase::Inactive,
         firing @ Phase::Firing { .. } => firing,
     }
+}
+
+/// Whether a silence in force matches the rule and series (their time window was checked when they were set).
+fn silenced(silences: &[Silence], rule: &str, labels: &Labels) -> bool {
+    silences.iter().any(|s| s.rule == rule && labels_match(&s.labels, labels))
 }
 
 /// What a rule's decisions depend on: metric, matchers, condition and threshold. A stored state decided under

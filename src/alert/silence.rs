@@ -24,7 +24,7 @@ pub const PRUNE_AFTER: Duration = Duration::from_secs(7 * 24 * 3600);
 pub const MAX_DURATION: Duration = Duration::from_secs(3650 * 24 * 3600);
 
 /// Hex digits in a silence id: 40 random bits, short enough to type, unique among the few silences kept.
-const ID_DIGITS: usize = 10;
+pub const ID_DIGITS: usize = 10;
 
 /// The columns every query reads, in the order [`from_row`] expects.
 const COLUMNS: &str = "id, rule, labels, starts_ms, ends_ms, comment, created_ms";

@@ -64,7 +64,7 @@ pub(super) async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: Al
         batch_events.extend(store_errors.iter().map(|m| collector_error("store", m.clone())));
         batch_events.extend(samples.into_iter().map(Event::Sample));
         batch_events.extend(notifications.into_iter().map(Event::Alert));
-        let alerts = manager.alerts(now);
+        let alerts = manager.alerts();
         let delivery = sink.dispatcher.stats();
         sink.model.update(|m| {
             for event in &batch_events {
@@ -90,6 +90,11 @@ pub(super) async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: Al
             // The rows are stored: the dispatcher's re-scan or the next start delivers them.
             tracing::warn!(error = %Inert(format_args!("{e:#}")), "notifications wait in the outbox");
         }
+    }
+    // The collectors are done: what the store kept in memory only (quiet series' last sightings) goes to disk.
+    let store = sink.store.clone();
+    if let Err(e) = sink.db.run(move |_| store.flush()).await {
+        tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot write the last samples to the store");
     }
 }
 

@@ -144,6 +144,25 @@ impl Memory {
         found
     }
 
+    /// Every confirmation seen since its run's row was last written (what a stop would lose).
+    pub fn unwritten(&self) -> Vec<(&str, &Labels, Write)> {
+        let mut found = Vec::new();
+        for (name, by_labels) in &self.0 {
+            for (labels, run) in by_labels.iter().filter(|(_, run)| run.seen_ms > run.stored_ms) {
+                let confirm = Write::Confirm { start_ms: run.start_ms, last_ms: run.seen_ms, value: run.value };
+                found.push((name.as_str(), labels, confirm));
+            }
+        }
+        found
+    }
+
+    /// Once [`Memory::unwritten`] is written: every run is stored up to its last sighting.
+    pub fn all_written(&mut self) {
+        for run in self.0.values_mut().flat_map(|by_labels| by_labels.values_mut()) {
+            run.stored_ms = run.seen_ms;
+        }
+    }
+
     /// Once [`Memory::unwritten_before`] is written and the runs that ended before `cutoff_ms` are deleted:
     /// forgets the deleted runs (such a series is looked up again, so a sample equal to a deleted value starts
     /// a new run rather than extending a gone one) and notes the confirmed ones as written.

@@ -35,6 +35,10 @@ pub trait MetricStore: Send + Sync {
     fn range(&self, name: &str, from: Timestamp, to: Timestamp) -> anyhow::Result<Vec<Sample>>;
     /// The newest sample of every series, sorted by series key.
     fn latest_per_series(&self) -> anyhow::Result<Vec<Sample>>;
+    /// Writes out what is kept in memory only (the latest sightings of quiet series), before a stop.
+    fn flush(&self) -> anyhow::Result<()> {
+        Ok(())
+    }
     /// Deletes every sample older than `cutoff`; returns how many were deleted. A store of runs deletes whole
     /// runs and counts runs: a run that ended before `cutoff` goes, one confirmed at or after `cutoff` stays with
     /// its older start, so a series that is still going keeps the time its value was first seen.

@@ -180,6 +180,18 @@ impl MetricStore for SqliteStore {
         Ok(deleted)
     }
 
+    fn flush(&self) -> anyhow::Result<()> {
+        let Some(changes) = &self.changes else { return Ok(()) };
+        let mut memory = changes.lock();
+        let unwritten = memory.unwritten();
+        if unwritten.is_empty() {
+            return Ok(());
+        }
+        rows::write_confirmations(&mut self.lock(), unwritten).with_context(|| self.failed(true))?;
+        memory.all_written();
+        Ok(())
+    }
+
     fn value_at(&self, name: &str, labels: &Labels, at: Timestamp) -> anyhow::Result<Option<Sample>> {
         let at_ms = at.as_millis();
         let found =

@@ -2,8 +2,9 @@
 //! patient, time-bounded retries whose schedule lives in the outbox (so it survives restarts).
 //!
 //! Work sits in a keyed queue: a map from (webhook, key) to the deliveries waiting on that key, in outbox order,
-//! plus a ready queue of keys with work and nothing held. A bounded pool of workers takes a ready key and makes
-//! one attempt at its head. A failed attempt that will be retried records its schedule in the outbox, puts the
+//! plus a ready queue of keys with work and nothing held. Each webhook has a bounded pool of workers of its own
+//! (they take ready keys of that webhook only), so a slow or dead receiver can never hold a worker another
+//! webhook needs. A worker takes a ready key and makes one attempt at its head. A failed attempt that will be retried records its schedule in the outbox, puts the
 //! delivery back at the head of its key and parks the key on a timer until its next attempt, so backoff holds no
 //! worker: a slow or dead receiver ties up at most one worker per key it has in flight, never enqueue, other keys
 //! or other webhooks. A delivery given up on (a rejection, or `give_up_after` passed) stays in the outbox as a
@@ -25,7 +26,7 @@ use super::{format, http_client, DeliveryError, Endpoint, Notification, Outbox, 
 /// How the dispatcher runs. The retry schedule is each webhook's own (see [`Webhook`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DispatcherOptions {
-    /// Deliveries in flight at once, across all webhooks (default 8).
+    /// Deliveries in flight at once per webhook (default 8).
     pub workers: usize,
     /// How often the outbox is re-read for rows another process changed (default 2s).
     pub rescan: Duration,
@@ -145,13 +146,14 @@ impl Dispatcher {
             targets.push(Endpoint::new(hook).map_err(|e| anyhow!("webhook '{name}': {e}"))?);
         }
         let stats = targets.iter().map(|t| (t.hook.name.clone(), Default::default())).collect();
+        let targets_len = targets.len();
         let (events, first_events) = broadcast::channel(1024);
         let shared = Arc::new(Shared {
             targets,
             by_name,
             outbox,
             client: http_client().context("cannot create the webhook HTTP client")?,
-            lines: Mutex::new(Lines::default()),
+            lines: Mutex::new(Lines::new(targets_len, opts.workers)),
             wake: Notify::new(),
             stats: Mutex::new(stats),
             events,
@@ -167,7 +169,8 @@ impl Dispatcher {
             }
             Ok(())
         })?;
-        let mut tasks: Vec<_> = (0..opts.workers).map(|_| runtime.spawn(Arc::clone(&shared).work())).collect();
+        let workers = opts.workers * targets_len.max(1);
+        let mut tasks: Vec<_> = (0..workers).map(|_| runtime.spawn(Arc::clone(&shared).work())).collect();
         tasks.push(runtime.spawn(Arc::clone(&shared).rescan_every(opts.rescan)));
         *lock(&shared.tasks) = tasks;
         Ok(Dispatcher { _guard: Arc::new(CloseOnDrop(Arc::clone(&shared))), shared })

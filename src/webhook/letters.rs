@@ -65,13 +65,14 @@ impl Outbox {
     }
 
     /// Puts row `seq` (pending or dead) back in line at `now_ms`: due now, with its `give_up_after` clock
-    /// restarted and its attempts kept. False when there is no such row.
+    /// restarted and its attempts counted afresh (so `max_attempts` allows it as many again). False when there is
+    /// no such row.
     pub fn retry(&self, seq: i64, now_ms: i64) -> anyhow::Result<bool> {
         let changed = self
             .db()
             .lock()
             .execute(
-                "UPDATE webhook_outbox SET dead_ms = NULL, next_ms = ?2, created_ms = ?2 WHERE seq = ?1",
+                "UPDATE webhook_outbox SET dead_ms = NULL, next_ms = ?2, created_ms = ?2, attempts = 0 WHERE seq = ?1",
                 params![seq, now_ms],
             )
             .context("cannot re-queue a webhook notification")?;
@@ -82,7 +83,7 @@ impl Outbox {
     pub fn retry_dead(&self, now_ms: i64) -> anyhow::Result<Vec<i64>> {
         let conn = self.db().lock();
         let mut stmt = conn.prepare(
-            "UPDATE webhook_outbox SET dead_ms = NULL, next_ms = ?1, created_ms = ?1 \
+            "UPDATE webhook_outbox SET dead_ms = NULL, next_ms = ?1, created_ms = ?1, attempts = 0 \
              WHERE dead_ms IS NOT NULL RETURNING seq",
         )?;
         let mut seqs = stmt
@@ -116,7 +117,11 @@ mod tests {
         assert_eq!(outbox.retry_dead(now).unwrap(), [b.seq]);
         assert_eq!(outbox.retry_dead(now).unwrap(), Vec::<i64>::new());
         let back = &outbox.rows().unwrap()[1];
-        assert_eq!((back.dead_ms, back.created_ms, back.next_ms, back.attempts), (None, now, now, 1));
+        assert_eq!(
+            (back.dead_ms, back.created_ms, back.next_ms, back.attempts),
+            (None, now, now, 0),
+            "attempts counted afresh"
+        );
         assert!(outbox.retry(a.seq, now).unwrap());
         assert!(!outbox.retry(b.seq + 100, now).unwrap());
         assert_eq!(outbox.len().unwrap(), 2);

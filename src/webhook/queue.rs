@@ -33,8 +33,21 @@ impl<K: Hash + Eq + Clone, T> KeyedQueue<K, T> {
     }
 
     /// The head of the next ready key, which is held from now on.
+    #[cfg(test)]
     pub(crate) fn take(&mut self) -> Option<(K, T)> {
-        while let Some(key) = self.ready.pop_front() {
+        self.take_where(|_| true)
+    }
+
+    /// The head of the first ready key that `allowed` accepts, which is held from now on; the others stay ready
+    /// in their order.
+    pub(crate) fn take_where(&mut self, allowed: impl Fn(&K) -> bool) -> Option<(K, T)> {
+        let mut i = 0;
+        while i < self.ready.len() {
+            if !allowed(&self.ready[i]) {
+                i += 1;
+                continue;
+            }
+            let Some(key) = self.ready.remove(i) else { break };
             if let Some((_, item)) = self.keys.get_mut(&key).and_then(VecDeque::pop_front) {
                 self.held.insert(key.clone());
                 return Some((key, item));

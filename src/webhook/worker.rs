@@ -31,13 +31,27 @@ pub(crate) struct Job {
 pub(crate) type QKey = (usize, String);
 
 /// The queue and what the dispatcher holds.
-#[derive(Default)]
 pub(crate) struct Lines {
     queue: KeyedQueue<QKey, Job>,
+    /// Per webhook: attempts in flight, at most `per_webhook`.
+    busy: Vec<usize>,
+    per_webhook: usize,
     /// Seqs queued, in flight or parked: a row is never queued twice.
     held: HashSet<i64>,
     /// Keys waiting for their head's next attempt: until when, and how to wake them early.
     parked: HashMap<QKey, (i64, Arc<Notify>)>,
+}
+
+impl Lines {
+    pub(crate) fn new(webhooks: usize, per_webhook: usize) -> Self {
+        Lines {
+            queue: KeyedQueue::default(),
+            busy: vec![0; webhooks],
+            per_webhook: per_webhook.max(1),
+            held: HashSet::new(),
+            parked: HashMap::new(),
+        }
+    }
 }
 
 pub(crate) struct Shared {
@@ -172,7 +186,17 @@ impl Shared {
     /// A worker: one attempt at a time until the dispatcher closes.
     pub(crate) async fn work(self: Arc<Self>) {
         while let Some((key, job)) = self.next_job().await {
+            let webhook = key.0;
             self.attempt(key, job).await;
+            let more = {
+                let mut lines = lock(&self.lines);
+                lines.busy[webhook] = lines.busy[webhook].saturating_sub(1);
+                lines.queue.has_ready()
+            };
+            if more {
+                // A key of this webhook may have waited for a free slot.
+                self.wake.notify_one();
+            }
         }
     }
 
@@ -189,7 +213,12 @@ impl Shared {
             }
             let next = {
                 let mut lines = lock(&self.lines);
-                lines.queue.take().map(|work| (work, lines.queue.has_ready()))
+                let Lines { queue, busy, per_webhook, .. } = &mut *lines;
+                let work = queue.take_where(|key| busy[key.0] < *per_webhook);
+                if let Some((key, _)) = &work {
+                    busy[key.0] += 1;
+                }
+                work.map(|work| (work, lines.queue.has_ready()))
             };
             match next {
                 Some((work, more)) => {

@@ -126,6 +126,9 @@ fn removing_an_unknown_id_exits_4() {
     run(env.hmon().args(["alert", "silence", "add", "--rule", "low", "--for", "1h"]));
     let (code, _, stderr) = run(env.hmon().args(["alert", "silence", "remove", "0123456789"]));
     assert_eq!(code, 4, "{stderr}");
+    let (code, _, stderr) = run(env.hmon().args(["alert", "silence", "remove", "low"]));
+    assert_eq!(code, 2, "not an id at all: {stderr}");
+    assert!(stderr.contains("invalid silence id 'low': expected 10 hex digits"), "{stderr}");
 }
 
 #[test]

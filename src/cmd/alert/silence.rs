@@ -149,6 +149,14 @@ fn list(ctx: &Context, args: &ListArgs) -> anyhow::Result<()> {
 
 fn remove(ctx: &Context, args: &RemoveArgs) -> anyhow::Result<()> {
     let id = args.id.trim().to_ascii_lowercase();
+    if id.len() != silence::ID_DIGITS || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::usage(format!(
+            "invalid silence id '{}': expected {} hex digits, as `hmon alert silence list` shows them",
+            inert(args.id.trim()),
+            silence::ID_DIGITS
+        ))
+        .into());
+    }
     let removed = match open_existing(ctx, args.store.store.as_deref())? {
         Some(db) => silence::remove(&db, &id)?,
         None => false,

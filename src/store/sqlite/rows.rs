@@ -192,6 +192,17 @@ fn write_in<'a>(
 /// In one immediate transaction: applies `confirm` (runs still going on, see
 /// [`Memory::unwritten_before`](super::super::changes::Memory::unwritten_before)), then deletes the runs that
 /// ended (`last_ms`) before `cutoff_ms` and the series left empty; returns how many runs went.
+/// Writes confirmations in one transaction.
+pub(super) fn write_confirmations<'a>(
+    conn: &mut Connection,
+    confirm: impl IntoIterator<Item = (&'a str, &'a Labels, Write)>,
+) -> anyhow::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    write_in(&tx, confirm)?;
+    tx.commit()?;
+    Ok(())
+}
+
 pub(super) fn delete_before<'a>(
     conn: &mut Connection,
     cutoff_ms: i64,

@@ -136,3 +136,24 @@ fn runs_answer_their_start_and_newest_confirmation_up_to_the_next_run() {
     assert_eq!(store.delete_older_than(t(80)).unwrap(), 2, "2.0 and the late 4.0; 3.0 was confirmed at 90 s");
     assert_eq!(secs(store.range("x", t(0), t(100)).unwrap()), [(60, 3.0), (90, 3.0)], "kept whole");
 }
+
+#[test]
+fn a_flush_keeps_the_last_sighting_of_a_quiet_series_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hmon.db");
+    let heartbeat = std::time::Duration::from_secs(300);
+    let at = |secs: i64, value: f64| Sample::new("lag", &[], value, t(secs));
+    {
+        let store = SqliteStore::with_heartbeat(Db::open_shared(&path).unwrap(), heartbeat);
+        for secs in [0, 60, 120, 180, 240] {
+            store.insert(&[at(secs, 1.0)]).unwrap();
+        }
+        store.flush().unwrap();
+    }
+    let store = SqliteStore::with_heartbeat(Db::open_shared(&path).unwrap(), heartbeat);
+    store.insert(&[at(270, 2.0)]).unwrap();
+    let points: Vec<(i64, f64)> =
+        store.range("lag", t(0), t(1000)).unwrap().iter().map(|s| (s.timestamp.as_millis() / 1000, s.value)).collect();
+    assert_eq!(points, [(0, 1.0), (240, 1.0), (270, 2.0)], "the run of 1 was last seen at 240");
+    assert_eq!(store.value_at("lag", &Labels::new(), t(250)).unwrap().map(|s| s.value), Some(1.0));
+}
