@@ -31,7 +31,7 @@ use super::silence::Silence;
 
 /// Where one (rule, series) pair stands.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "phase", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum Phase {
     Inactive,
     Pending { since: Timestamp },
@@ -41,7 +41,6 @@ pub enum Phase {
 /// The state of one (rule, series) pair, as persisted (JSON in `alert_state.state`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeriesState {
-    #[serde(flatten)]
     pub phase: Phase,
     /// The `starts_at` receivers were told fires, until its resolved notification is queued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
