@@ -1,9 +1,11 @@
 //! The monitoring pipeline that `watch` (and later `serve`) runs:
 //! collectors -> metric store -> alert manager -> webhook dispatcher, one way.
 //!
-//! Collectors run on their own tasks and intervals; one task owns the store writes and the rule state, so
-//! evaluation is sequential and lock-free; delivery runs on the dispatcher's own pool, so a slow receiver delays
-//! nothing here. Everything that happens is also sent out as an [`Event`] for displays.
+//! Collectors run on their own tasks and intervals; one task (`evaluate`) owns the store writes, the rule state
+//! and the read model ([`Model`]), so evaluation is sequential and lock-free, and each batch's state changes and
+//! notifications commit in one transaction; delivery runs on the dispatcher's own pools, so a slow receiver
+//! delays nothing here. Everything that happens is also sent out as an [`Event`] (a bounded stream: a reader that
+//! falls behind skips events and is told so).
 
 mod evaluate;
 pub mod model;
