@@ -167,7 +167,12 @@ impl Monitor {
         let deadline = tokio::time::Instant::now() + grace;
         if drain {
             let mut outcomes = self.dispatcher.subscribe();
+            let wall_deadline = Timestamp::now().as_millis() + grace.as_millis() as i64;
             while self.dispatcher.stats().pending > 0 {
+                // Nothing can be delivered before the deadline (every retry is due after it): waiting is useless.
+                if self.dispatcher.next_attempt().is_none_or(|at| at.as_millis() > wall_deadline) {
+                    break;
+                }
                 // Each delivery outcome may be the last one; the deadline bounds the wait.
                 match tokio::time::timeout_at(deadline, outcomes.recv()).await {
                     Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
