@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::timestamp::Timestamp;
 
@@ -20,7 +20,6 @@ pub struct Sample {
     pub labels: Labels,
     pub value: f64,
     /// When the value was observed; RFC 3339 in JSON.
-    #[serde(serialize_with = "rfc3339", deserialize_with = "from_rfc3339")]
     pub timestamp: Timestamp,
 }
 
@@ -60,15 +59,6 @@ impl fmt::Display for SeriesKey {
 /// Whether every label in `matcher` is present in `labels` with the same value.
 pub fn labels_match(matcher: &Labels, labels: &Labels) -> bool {
     matcher.iter().all(|(k, v)| labels.get(k) == Some(v))
-}
-
-fn rfc3339<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339())
-}
-
-fn from_rfc3339<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-    let s = String::deserialize(d)?;
-    Timestamp::parse_rfc3339(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid RFC 3339 time '{s}'")))
 }
 
 #[cfg(test)]

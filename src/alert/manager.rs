@@ -457,7 +457,7 @@ fn outgoing(
 
 /// A random 128-bit id in hex: unique per notification, kept across its retries.
 pub fn new_id() -> String {
-    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+    Notification::new_id()
 }
 
 mod persist;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use rusqlite::{params, Connection, Row};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::error::Error;
 use crate::metrics::{labels_match, Labels};
@@ -37,13 +37,10 @@ pub struct Silence {
     pub rule: String,
     /// Only series whose labels include all of these (see [`labels_match`]); empty for every series of the rule.
     pub labels: Labels,
-    #[serde(serialize_with = "rfc3339")]
     pub starts_at: Timestamp,
     /// The first instant it no longer applies.
-    #[serde(serialize_with = "rfc3339")]
     pub ends_at: Timestamp,
     pub comment: String,
-    #[serde(serialize_with = "rfc3339")]
     pub created_at: Timestamp,
 }
 
@@ -196,10 +193,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<anyhow::Result<Silence>> {
         })
     };
     Ok(silence())
-}
-
-fn rfc3339<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339())
 }
 
 #[cfg(test)]

@@ -64,19 +64,6 @@ impl CursorStore {
         self.saved = Some(cursors);
         Some(json)
     }
-
-    /// Writes `cursors` unless they are what was last read or written, off the async threads; a failure is
-    /// logged, and the write is tried again after the next cycle.
-    pub async fn save(&mut self, cursors: StoredCursors) {
-        if self.saved.as_ref() == Some(&cursors) {
-            return;
-        }
-        let written = cursors.clone();
-        match self.db.run(move |db| db.write(|tx| Db::put_value(tx, KEY, &written))).await {
-            Ok(()) => self.saved = Some(cursors),
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot save the accounts' transaction cursors"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -92,7 +79,9 @@ mod tests {
             ("0.0.1".to_string(), "1700000000.000000007".to_string()),
             ("0.0.2".to_string(), "yesterday".to_string()),
         ]);
-        store.save(cursors.clone()).await;
+        let json = store.handover(cursors.clone()).expect("new cursors are handed over");
+        assert_eq!(store.handover(cursors.clone()), None, "unchanged cursors are not");
+        db.write(|tx| Db::put_value(tx, KEY, &serde_json::from_str::<StoredCursors>(&json)?)).unwrap();
         assert_eq!(db.get_value::<StoredCursors>(KEY).unwrap(), Some(cursors));
         let loaded = CursorStore::new(db.clone()).load().await;
         assert_eq!(loaded, HashMap::from([("0.0.1".to_string(), Timestamp { secs: 1_700_000_000, nanos: 7 })]));
