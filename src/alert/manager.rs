@@ -15,94 +15,18 @@
 //! every `repeat`), a resolved one only if its firing was announced. While a silence matches, nothing is sent;
 //! what is owed goes out when the silence ends.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::collect::collector_of;
 use crate::metrics::{labels_match, Labels, Sample};
 use crate::timestamp::Timestamp;
 use crate::webhook::{AlertStatus, Notification};
 
 use super::rule::{render_summary, Condition, Rule};
 use super::silence::Silence;
-
-/// Where one (rule, series) pair stands.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Phase {
-    Inactive,
-    Pending { since: Timestamp },
-    Firing { since: Timestamp },
-}
-
-/// The state of one (rule, series) pair, as persisted (JSON in `alert_state.state`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeriesState {
-    pub phase: Phase,
-    /// The `starts_at` receivers were told fires, until its resolved notification is queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub announced: Option<Timestamp>,
-    /// When the last firing notification was queued (the `repeat` clock).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_sent: Option<Timestamp>,
-    /// When an announced alert stopped firing, while its resolved notification is held back by a silence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_at: Option<Timestamp>,
-    /// The last value seen (the previous value for change conditions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
-    /// When a sample last arrived (absent rules), or when the rule was first evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seen: Option<Timestamp>,
-    /// Cycles of its collector in a row without a sample of this series.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub missed: u32,
-    /// The definition of the rule this state was decided under ([`fingerprint`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// Whether the alert ended because its series stopped reporting.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub no_data: bool,
-    /// The series' labels (the key, stored beside the state).
-    #[serde(skip)]
-    pub labels: Labels,
-    /// The batch that last brought a sample (not persisted).
-    #[serde(skip)]
-    batch: u64,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
-}
-
-impl SeriesState {
-    fn new(labels: Labels) -> Self {
-        SeriesState {
-            phase: Phase::Inactive,
-            announced: None,
-            last_sent: None,
-            resolved_at: None,
-            value: None,
-            seen: None,
-            missed: 0,
-            rule: None,
-            no_data: false,
-            labels,
-            batch: 0,
-        }
-    }
-
-    /// Whether receivers are owed a notification (held back by a silence).
-    fn owes(&self) -> bool {
-        match self.phase {
-            Phase::Firing { since } => self.announced != Some(since),
-            _ => self.announced.is_some(),
-        }
-    }
-}
+pub use super::state::Phase;
+use super::state::{advance, due_repeat, fingerprint, series_hash, silenced, source, Key, KeyMap, KeySet, SeriesState};
 
 /// A notification to deliver, with the rule's webhook selection and the key that orders its deliveries.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,37 +69,6 @@ impl Changes {
         self.upserts.is_empty() && self.deletes.is_empty()
     }
 }
-
-/// (rule index, series hash).
-type Key = (usize, u64);
-
-/// Hashes a [`Key`], whose second half is a hash already, with one multiply instead of SipHash over it again
-/// (the per-sample lookups are the hot path).
-#[derive(Debug, Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(26) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyHasher>>;
-type KeySet = HashSet<Key, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Evaluates rules on samples.
 #[derive(Debug, Default)]
@@ -255,50 +148,6 @@ impl AlertManager {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
-    }
-
-    /// Loads persisted states: (rule, label JSON, state JSON) rows. Returns the rows that no longer apply (their
-    /// rule is gone, or they do not decode), for the caller to delete.
-    ///
-    /// A state decided under another definition of its rule (a changed metric, matcher, condition or threshold),
-    /// or of a series its collector no longer produces (`running` lists the collectors at work), is retired: its
-    /// resolved notification goes out at the first batch if receivers were told it fires, and it is forgotten.
-    pub fn restore(&mut self, rows: Vec<(String, String, String)>, running: &[&str]) -> Vec<(String, String)> {
-        let mut stale = Vec::new();
-        for (rule, labels_json, state_json) in rows {
-            let Some(&i) = self.by_name.get(&rule) else {
-                tracing::info!(rule = %rule, "forgetting the state of a rule that is no longer configured");
-                stale.push((rule, labels_json));
-                continue;
-            };
-            let decoded = serde_json::from_str::<Labels>(&labels_json)
-                .and_then(|labels| serde_json::from_str::<SeriesState>(&state_json).map(|s| (labels, s)));
-            match decoded {
-                Ok((labels, mut state)) => {
-                    let r = &self.rules[i];
-                    let applies = state.rule.as_deref().is_none_or(|f| f == self.fingerprints[i])
-                        && labels_match(&r.labels, &labels)
-                        && (r.condition != Condition::Absent || labels == r.labels)
-                        && source(&r.metric, &labels).is_none_or(|c| running.contains(&c));
-                    let key = (i, series_hash(&r.metric, &labels));
-                    state.labels = labels;
-                    if !applies {
-                        tracing::info!(rule = %rule, "retiring an alert state its rule no longer decides");
-                        self.retiring.push(key);
-                    } else if state.owes() {
-                        // Settled at the first batch: the silence that held it back may be gone.
-                        self.held.insert(key);
-                        self.dirty.insert(key);
-                    }
-                    self.states.insert(key, state);
-                }
-                Err(e) => {
-                    tracing::warn!(rule = %rule, error = %e, "forgetting an alert state that does not decode");
-                    stale.push((rule, labels_json));
-                }
-            }
-        }
-        stale
     }
 
     /// Sets the silences in force for this batch (active at its evaluation time, which may be later than its
@@ -534,62 +383,6 @@ impl AlertManager {
         self.dirty.insert(key);
     }
 
-    /// The states changed since the last call, to persist; they count as in flight until [`Self::committed`] or
-    /// [`Self::rolled_back`].
-    pub fn take_changes(&mut self) -> Changes {
-        let mut changes = Changes::default();
-        for key in self.dirty.drain() {
-            let rule = &self.rules[key.0].name;
-            match self.states.get_mut(&key) {
-                Some(state) => {
-                    if state.rule.as_deref() != Some(self.fingerprints[key.0].as_str()) {
-                        state.rule = Some(self.fingerprints[key.0].clone());
-                    }
-                    let labels = serde_json::to_string(&state.labels).unwrap_or_else(|_| "{}".into());
-                    let json = serde_json::to_string(state).unwrap_or_else(|_| "{}".into());
-                    changes.upserts.push((rule.clone(), labels, json));
-                }
-                None => {
-                    if let Some(labels) = self.removed.get(&key) {
-                        changes.deletes.push((rule.clone(), labels.clone()));
-                    }
-                }
-            }
-            self.in_commit.insert(key);
-        }
-        changes
-    }
-
-    /// The last changes and their notifications are stored.
-    pub fn committed(&mut self) {
-        for key in self.in_commit.drain() {
-            if !self.states.contains_key(&key) {
-                self.removed.remove(&key);
-            }
-        }
-        self.undo.clear();
-    }
-
-    /// Storing the last changes failed: the states that produced notifications go back to what they were (so
-    /// the next batch decides again), and every change stays to be stored next time.
-    pub fn rolled_back(&mut self) {
-        for (key, before) in self.undo.drain() {
-            match before {
-                Some(state) => {
-                    if state.owes() {
-                        // Owed again: settled at the next batch even if its series does not report.
-                        self.held.insert(key);
-                    }
-                    self.states.insert(key, state);
-                }
-                None => {
-                    self.states.remove(&key);
-                }
-            }
-        }
-        self.dirty.extend(self.in_commit.drain());
-    }
-
     /// Every pending and firing (rule, series), ordered by rule then labels.
     pub fn alerts(&self) -> Vec<AlertView> {
         let mut views: Vec<AlertView> = self
@@ -625,56 +418,6 @@ impl AlertManager {
             if self.rules[i].condition == Condition::Absent { &self.rules[i].labels } else { &sample_like.labels };
         self.states.get(&(i, series_hash(&sample_like.name, labels))).map_or(Phase::Inactive, |s| s.phase)
     }
-}
-
-/// The next phase of a threshold or change rule after a sample.
-fn advance(phase: Phase, active: bool, rule: &Rule, now: Timestamp) -> Phase {
-    match phase {
-        Phase::Inactive if !active => Phase::Inactive,
-        Phase::Inactive if rule.pending.is_zero() => Phase::Firing { since: now },
-        Phase::Inactive => Phase::Pending { since: now },
-        Phase::Pending { .. } if !active => Phase::Inactive,
-        Phase::Pending { since } if since.seconds_until(now) >= rule.pending.as_secs_f64() => {
-            Phase::Firing { since: now }
-        }
-        pending @ Phase::Pending { .. } => pending,
-        Phase::Firing { .. } if !active => Phase::Inactive,
-        firing @ Phase::Firing { .. } => firing,
-    }
-}
-
-/// Whether a silence in force matches the rule and series (their time window was checked when they were set).
-fn silenced(silences: &[Silence], rule: &str, labels: &Labels) -> bool {
-    silences.iter().any(|s| s.rule == rule && labels_match(&s.labels, labels))
-}
-
-/// What a rule's decisions depend on: metric, matchers, condition and threshold. A stored state decided under
-/// another definition is retired at restore.
-fn fingerprint(rule: &Rule) -> String {
-    let labels = serde_json::to_string(&rule.labels).unwrap_or_default();
-    let threshold = rule.threshold.map_or("-".to_string(), |t| format!("{:x}", t.to_bits()));
-    format!("{}|{labels}|{}|{threshold}", rule.metric, rule.condition.as_str())
-}
-
-/// Whether an announced firing alert is due to be repeated.
-fn due_repeat(state: &SeriesState, rule: &Rule, now: Timestamp) -> bool {
-    matches!(state.phase, Phase::Firing { since } if state.announced == Some(since))
-        && state.last_sent.is_none_or(|sent| sent.seconds_until(now) >= rule.repeat.as_secs_f64())
-}
-
-/// The collector whose batches carry `metric`'s series: `collector_*` metrics by their `collector` label.
-fn source<'a>(metric: &str, labels: &'a Labels) -> Option<&'a str> {
-    match collector_of(metric) {
-        Some(c) => Some(c),
-        None => labels.get("collector").map(String::as_str),
-    }
-}
-
-fn series_hash(name: &str, labels: &Labels) -> u64 {
-    let mut h = DefaultHasher::new();
-    name.hash(&mut h);
-    labels.hash(&mut h);
-    h.finish()
 }
 
 fn outgoing(
@@ -717,5 +460,6 @@ pub fn new_id() -> String {
     format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
+mod persist;
 #[cfg(test)]
 mod tests;

@@ -5,3 +5,4 @@ pub mod edit;
 pub mod manager;
 pub mod rule;
 pub mod silence;
+mod state;

@@ -1,9 +1,11 @@
 //! The monitoring pipeline that `watch` (and later `serve`) runs:
 //! collectors -> metric store -> alert manager -> webhook dispatcher, one way.
 //!
-//! Collectors run on their own tasks and intervals; one task owns the store writes and the rule state, so
-//! evaluation is sequential and lock-free; delivery runs on the dispatcher's own pool, so a slow receiver delays
-//! nothing here. Everything that happens is also sent out as an [`Event`] for displays.
+//! Collectors run on their own tasks and intervals; one task (`evaluate`) owns the store writes, the rule state
+//! and the read model ([`Model`]), so evaluation is sequential and lock-free, and each batch's state changes and
+//! notifications commit in one transaction; delivery runs on the dispatcher's own pools, so a slow receiver
+//! delays nothing here. Everything that happens is also sent out as an [`Event`] (a bounded stream: a reader that
+//! falls behind skips events and is told so).
 
 mod evaluate;
 pub mod model;
@@ -165,7 +167,12 @@ impl Monitor {
         let deadline = tokio::time::Instant::now() + grace;
         if drain {
             let mut outcomes = self.dispatcher.subscribe();
+            let wall_deadline = Timestamp::now().as_millis() + grace.as_millis() as i64;
             while self.dispatcher.stats().pending > 0 {
+                // Nothing can be delivered before the deadline (every retry is due after it): waiting is useless.
+                if self.dispatcher.next_attempt().is_none_or(|at| at.as_millis() > wall_deadline) {
+                    break;
+                }
                 // Each delivery outcome may be the last one; the deadline bounds the wait.
                 match tokio::time::timeout_at(deadline, outcomes.recv()).await {
                     Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}

@@ -214,6 +214,12 @@ impl Dispatcher {
         unknown.map_or(Ok(()), Err)
     }
 
+    /// When the next delivery attempt can happen: `Some(now or earlier)` while one is in flight or ready, the
+    /// earliest scheduled retry otherwise, `None` when nothing waits.
+    pub fn next_attempt(&self) -> Option<crate::timestamp::Timestamp> {
+        lock(&self.shared.lines).next_attempt_ms().map(crate::timestamp::Timestamp::from_millis)
+    }
+
     /// Delivery counters so far.
     pub fn stats(&self) -> DeliveryStats {
         let per_webhook = lock(&self.shared.stats).clone();

@@ -43,6 +43,15 @@ pub(crate) struct Lines {
 }
 
 impl Lines {
+    /// When the next delivery attempt can happen, in ms since the epoch: `Some(0)` when one is in flight or ready
+    /// now, the earliest parked key's time otherwise, `None` when nothing waits.
+    pub(crate) fn next_attempt_ms(&self) -> Option<i64> {
+        if self.busy.iter().any(|&n| n > 0) || self.queue.has_ready() {
+            return Some(0);
+        }
+        self.parked.values().map(|(until_ms, _)| *until_ms).min()
+    }
+
     pub(crate) fn new(webhooks: usize, per_webhook: usize) -> Self {
         Lines {
             queue: KeyedQueue::default(),
