@@ -8,6 +8,7 @@ pub mod config;
 pub mod network;
 pub mod nodes;
 pub mod records;
+mod signals;
 pub mod tx;
 mod view;
 pub mod watch;
