@@ -13,6 +13,11 @@ mod exposition;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use super::AppState;
 use crate::metrics::Sample;
 use crate::pipeline::model::Model;
 use crate::webhook::Severity;
@@ -149,5 +154,11 @@ fn own_families(model: &Model, build_version: &str, uptime: Duration) -> BTreeMa
     families.into_iter().map(|f| (f.name().to_string(), f)).collect()
 }
 
+/// `GET /metrics`: [`render`] with [`CONTENT_TYPE`].
+pub async fn handler(State(state): State<AppState>) -> impl IntoResponse {
+    let body = render(&state.model.read(), state.version, state.started.elapsed());
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], body)
+}
+
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -316,6 +316,11 @@ fn the_realistic_model_has_every_metric() {
 #[test]
 fn promtool_accepts_the_exposition_without_a_lint() {
     let text = render(&realistic_model(), "0.1.0-dev+\"x\"\\", Duration::from_millis(1_234_567));
+    assert_promtool_accepts(&text);
+}
+
+/// `promtool check metrics` parses `text` and has nothing to say about it.
+pub(crate) fn assert_promtool_accepts(text: &str) {
     let mut child = match Command::new("promtool")
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
