@@ -157,6 +157,8 @@ async fn a_body_over_the_limit_is_413() {
         .unwrap();
     let response = app(state).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(json_error(response).await.0, "payload_too_large");
 }
 
 #[test]
