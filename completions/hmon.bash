@@ -43,6 +43,9 @@ _hmon() {
             hmon,records)
                 cmd="hmon__subcmd__records"
                 ;;
+            hmon,serve)
+                cmd="hmon__subcmd__serve"
+                ;;
             hmon,tx)
                 cmd="hmon__subcmd__tx"
                 ;;
@@ -208,6 +211,9 @@ _hmon() {
             hmon__subcmd__help,records)
                 cmd="hmon__subcmd__help__subcmd__records"
                 ;;
+            hmon__subcmd__help,serve)
+                cmd="hmon__subcmd__help__subcmd__serve"
+                ;;
             hmon__subcmd__help,tx)
                 cmd="hmon__subcmd__help__subcmd__tx"
                 ;;
@@ -266,7 +272,7 @@ _hmon() {
 
     case "${cmd}" in
         hmon)
-            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version balance records tx nodes network watch alert config completions generate help"
+            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version balance records tx nodes network watch serve alert config completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1474,7 +1480,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__help)
-            opts="balance records tx nodes network watch alert config completions generate help"
+            opts="balance records tx nodes network watch serve alert config completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1823,6 +1829,20 @@ _hmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hmon__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hmon__subcmd__help__subcmd__tx)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1952,6 +1972,48 @@ _hmon() {
                     ;;
                 --result)
                     COMPREPLY=($(compgen -W "success fail" -- "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__serve)
+            opts="-q -v -h -V --listen --store --check --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --network)

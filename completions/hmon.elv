@@ -38,6 +38,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+            cand serve 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (health, readiness, /metrics)'
             cand alert 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
@@ -143,6 +144,25 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
             cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
             cand --once 'Run one collection cycle, evaluate the rules, deliver the notifications, then exit (for cron: state, cursors and the outbox are kept in the store file from run to run)'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;serve'= {
+            cand --listen 'Address to listen on, loopback only for now [default: [serve] listen, else 127.0.0.1:8754]'
+            cand --store 'Keep samples, alert state and the webhook outbox in this SQLite file [default: <data dir>/hmon/hmon.db]'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --check 'Validate the configuration (accounts, rules, webhooks, collection, listen address) and exit: 0 when valid, 3 when not. Opens neither the store nor the network'
             cand --json 'Print JSON on stdout (and nothing else there)'
             cand -q 'Print no warnings or progress on stderr, errors only'
             cand --quiet 'Print no warnings or progress on stderr, errors only'
@@ -591,6 +611,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+            cand serve 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (health, readiness, /metrics)'
             cand alert 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
             cand config 'Show, locate or check the configuration'
             cand completions 'Print a shell completion script'
@@ -608,6 +629,8 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;help;network'= {
         }
         &'hmon;help;watch'= {
+        }
+        &'hmon;help;serve'= {
         }
         &'hmon;help;alert'= {
             cand add 'Add a rule to the config file (validated first; comments and layout are kept)'

@@ -42,6 +42,7 @@ complete -c hmon -n "__fish_hmon_needs_command" -f -a "tx" -d 'Show one transact
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+complete -c hmon -n "__fish_hmon_needs_command" -f -a "serve" -d 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (health, readiness, /metrics)'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "config" -d 'Show, locate or check the configuration'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -133,6 +134,21 @@ complete -c hmon -n "__fish_hmon_using_subcommand watch" -s q -l quiet -d 'Print
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l listen -d 'Address to listen on, loopback only for now [default: [serve] listen, else 127.0.0.1:8754]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l store -d 'Keep samples, alert state and the webhook outbox in this SQLite file [default: <data dir>/hmon/hmon.db]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l check -d 'Validate the configuration (accounts, rules, webhooks, collection, listen address) and exit: 0 when valid, 3 when not. Opens neither the store nor the network'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
@@ -332,17 +348,18 @@ complete -c hmon -n "__fish_hmon_using_subcommand generate" -s q -l quiet -d 'Pr
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "balance" -d 'Show hbar and token balances of one or more accounts'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "records" -d 'List an account\'s transactions, newest first'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "tx" -d 'Show one transaction and its child transactions'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch alert config completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "balance" -d 'Show hbar and token balances of one or more accounts'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "records" -d 'List an account\'s transactions, newest first'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "tx" -d 'Show one transaction and its child transactions'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "serve" -d 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (health, readiness, /metrics)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "list" -d 'List the rules, and until when each is silenced'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "remove" -d 'Remove a rule from the config file'

@@ -19,7 +19,7 @@ use crate::text::inert;
 use errors::{locate, parse_error};
 
 /// The file as written. Unknown keys are errors, so a typo never silently does nothing. `Debug` never shows a
-/// secret: keys, webhook secrets, header values and URL credentials are masked, `[serve]` is left out.
+/// secret: keys, webhook secrets, header values and URL credentials are masked.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
@@ -42,7 +42,7 @@ pub struct ConfigFile {
     pub webhooks: Vec<crate::webhook::WebhookConfig>,
     pub collect: Option<CollectSection>,
     pub store: Option<StoreSection>,
-    pub serve: Option<toml::Value>,
+    pub serve: Option<ServeSection>,
 }
 
 impl ConfigFile {
@@ -68,9 +68,6 @@ impl ConfigFile {
             if net.mirror_url.as_deref().is_some_and(has_credentials) {
                 found.push(format!("credentials in the mirror_url of network '{}'", inert(name)));
             }
-        }
-        if self.serve.is_some() {
-            found.push("the [serve] section".to_string());
         }
         found
     }
@@ -100,7 +97,7 @@ impl fmt::Debug for ConfigFile {
             .field("webhooks", &self.webhooks)
             .field("collect", &self.collect)
             .field("store", &self.store)
-            .field("serve", &self.serve.as_ref().map(|_| "<not shown>"))
+            .field("serve", &self.serve)
             .finish()
     }
 }
@@ -111,6 +108,14 @@ impl fmt::Debug for ConfigFile {
 pub struct StoreSection {
     /// How long samples are kept (default "7d").
     pub retention: Option<String>,
+}
+
+/// `[serve]`: the daemon's HTTP server.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSection {
+    /// Address to listen on, e.g. "127.0.0.1:8754" (default: loopback, see `crate::serve::DEFAULT_LISTEN`).
+    pub listen: Option<String>,
 }
 
 /// An `[[accounts]]` entry.

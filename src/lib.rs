@@ -19,6 +19,7 @@ pub mod network;
 pub mod output;
 pub mod pipeline;
 pub mod secret;
+pub mod serve;
 pub mod settings;
 pub mod store;
 pub mod text;

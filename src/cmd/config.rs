@@ -90,6 +90,12 @@ fn show(ctx: &Context) -> anyhow::Result<()> {
     ] {
         entries.push(Entry { key, value: Some(value), source: tuning_source.clone() });
     }
+    let listen = s.config.file.serve.as_ref().and_then(|serve| serve.listen.clone());
+    entries.push(Entry {
+        key: "serve.listen",
+        source: if listen.is_some() { Source::File } else { Source::Default },
+        value: Some(listen.unwrap_or_else(|| crate::serve::DEFAULT_LISTEN.to_string())),
+    });
     if ctx.out.json {
         return ctx.out.json(&entries);
     }

@@ -8,6 +8,8 @@ pub mod config;
 pub mod network;
 pub mod nodes;
 pub mod records;
+pub mod serve;
+mod signals;
 pub mod tx;
 mod view;
 pub mod watch;
@@ -101,6 +103,7 @@ pub async fn dispatch(cli: Cli, overrides: Overrides) -> anyhow::Result<()> {
         Command::Nodes(args) => nodes::run(&ctx, args).await,
         Command::Network(args) => network::run(&ctx, args).await,
         Command::Watch(args) => watch::run(&ctx, args).await,
+        Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Alert(command) => alert::run(&ctx, command).await,
         Command::Config(command) => config::run(&ctx, command).await,
         Command::Completions(_) | Command::Generate(_) => unreachable!("handled above"),

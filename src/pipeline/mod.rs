@@ -88,11 +88,7 @@ pub fn restore(plan: &Plan, db: &Db) -> anyhow::Result<AlertManager> {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<Result<Vec<(String, String, String)>, _>>()?
     };
-    let mut running = vec!["mirror", "nodes", "webhooks"];
-    if !plan.accounts.is_empty() {
-        running.push("accounts");
-    }
-    let gone = manager.restore(rows, &running);
+    let gone = manager.restore(rows, &plan.collectors());
     if !gone.is_empty() {
         db.write(|tx| {
             for (rule, labels) in &gone {

@@ -32,6 +32,15 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The collectors [`crate::pipeline::Monitor::start`] runs for this plan, by name.
+    pub fn collectors(&self) -> Vec<&'static str> {
+        let mut running = vec!["mirror", "nodes", "webhooks"];
+        if !self.accounts.is_empty() {
+            running.push("accounts");
+        }
+        running
+    }
+
     /// Reads `[[accounts]]`, `[[rules]]`, `[[webhooks]]` and `[collect]`; `extra_accounts` come from
     /// `--account` and `interval` from `--interval` (usage errors), the rest from the file (config errors).
     pub fn from_config(

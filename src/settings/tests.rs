@@ -93,12 +93,11 @@ fn debug_output_holds_no_secret() {
         "network = \"lab\"\n[operator]\naccount_id = \"0.0.2\"\nprivate_key = \"302e-key-material\"\n\
          [networks.lab]\nmirror_url = \"https://mirror-user:mirror-pass@127.0.0.1:9\"\n\
          [[webhooks]]\nname = \"ops\"\nurl = \"https://hooks.example.com/T0/tokentoken\"\nsecret = \"whsec-1\"\n\
-         headers = { Authorization = \"Bearer tok-123\" }\n[serve]\ntoken = \"serve-token\"\n",
+         headers = { Authorization = \"Bearer tok-123\" }\n",
     );
     let s = Settings::resolve(over, no_env).unwrap();
     let text = format!("{s:?}");
-    for secret in ["302e-key-material", "mirror-pass", "mirror-user", "tokentoken", "whsec-1", "tok-123", "serve-token"]
-    {
+    for secret in ["302e-key-material", "mirror-pass", "mirror-user", "tokentoken", "whsec-1", "tok-123"] {
         assert!(!text.contains(secret), "{secret} in {text}");
     }
     assert!(text.contains("https://***@127.0.0.1:9") && text.contains("Authorization"), "{text}");

@@ -29,6 +29,10 @@ fn show_masks_secrets_and_names_sources() {
     assert_eq!(get("operator.account_id")["source"], "file");
     assert_eq!(get("operator.private_key")["value"], "********");
     assert_eq!(get("mirror.max_attempts")["value"], "3");
+    assert_eq!(
+        (get("serve.listen")["value"].as_str(), get("serve.listen")["source"].as_str()),
+        (Some("127.0.0.1:8754"), Some("default"))
+    );
     let (_, stdout, stderr) = run(env.hmon().args(["config", "show"]));
     assert!(!stdout.contains(&key[20..]) && !stderr.contains(&key[20..]));
 }

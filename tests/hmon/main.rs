@@ -20,6 +20,7 @@ mod nodes;
 mod queue;
 mod records;
 mod resilience;
+mod serve;
 mod silence;
 mod tx;
 mod watch;

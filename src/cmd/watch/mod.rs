@@ -16,6 +16,7 @@ use anyhow::Context as _;
 use clap::Args;
 use tokio::sync::{broadcast, oneshot};
 
+use super::signals::{notice, StopSignals};
 use super::Context;
 use crate::error::Error;
 use crate::pipeline::{self, Event, Monitor, Parts, Plan};
@@ -156,7 +157,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
 
 /// Marks a store file as holding `network`'s state, or refuses one that holds another network's: alert state and
 /// cursors of one network mean nothing on another.
-fn claim_for_network(db: &Db, network: &str) -> anyhow::Result<()> {
+pub(super) fn claim_for_network(db: &Db, network: &str) -> anyhow::Result<()> {
     match db.get_value::<String>("network")? {
         Some(held) if held != network => Err(Error::usage(format!(
             "{} holds the state of network {held}; this run watches {network}: give it a file of its own with \
@@ -167,17 +168,6 @@ fn claim_for_network(db: &Db, network: &str) -> anyhow::Result<()> {
         Some(_) => Ok(()),
         None => db.write(|tx| Db::put_value(tx, "network", &network)),
     }
-}
-
-/// Writes a line to stderr from a thread of its own, so a stalled stderr (`2>&1 | stalled-reader`) cannot hold up
-/// stopping; the receiver hears when the line was written.
-fn notice(line: &'static str) -> std::sync::mpsc::Receiver<()> {
-    let (said, heard) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = writeln!(std::io::stderr(), "{line}");
-        let _ = said.send(());
-    });
-    heard
 }
 
 /// JSON Lines on stdout, on a thread of its own so that a stalled reader stalls nothing else, until the events
@@ -200,36 +190,4 @@ fn json_lines(mut events: broadcast::Receiver<Event>) -> oneshot::Receiver<()> {
         let _ = done.send(());
     });
     finished
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM, listened to from the start so that none is missed between two waits.
-struct StopSignals {
-    #[cfg(unix)]
-    unix: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
-}
-
-impl StopSignals {
-    fn listen() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            let unix = signal(SignalKind::interrupt()).ok().zip(signal(SignalKind::terminate()).ok());
-            StopSignals { unix }
-        }
-        #[cfg(not(unix))]
-        StopSignals {}
-    }
-
-    /// The next Ctrl-C or SIGTERM.
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        if let Some((int, term)) = &mut self.unix {
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

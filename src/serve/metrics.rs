@@ -1,0 +1,164 @@
+//! `GET /metrics`: the pipeline's read model in the Prometheus text format 0.0.4.
+//!
+//! Every series of the model's latest samples becomes `hmon_<metric>` with the sample's labels: a gauge, or a
+//! counter named `hmon_<metric>_total` for the metrics that only count up. The pipeline's own health comes beside
+//! them: build, uptime, alerts by state and severity, silences, the webhook outbox and store failures. Samples
+//! carry no timestamps: Prometheus stamps them at the scrape, and a stale one would be dropped as out of order.
+//!
+//! The text is written here (see [`exposition`]) rather than by a client library: hmon already keeps its metrics
+//! in the model, so a registry would be a second copy.
+
+mod exposition;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+use super::AppState;
+use crate::metrics::Sample;
+use crate::pipeline::model::Model;
+use crate::webhook::Severity;
+
+use exposition::{is_metric_name, Family, Kind};
+
+/// The `Content-Type` of [`render`]'s text. Prometheus 3 fails a scrape whose content type is missing or unknown.
+pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The prefix of every family.
+const PREFIX: &str = "hmon_";
+
+/// Each metric the collectors produce: whether it counts up, and its help text.
+const METRICS: &[(&str, Kind, &str)] = &[
+    ("account_balance_hbar", Kind::Gauge, "Balance of a watched account, in hbar."),
+    ("account_token_balance", Kind::Gauge, "Token balance of a watched account, in whole tokens."),
+    ("account_transactions", Kind::Gauge, "Transactions of a watched account since the previous cycle."),
+    ("network_nodes", Kind::Gauge, "Consensus nodes in the address book."),
+    ("network_stake_hbar", Kind::Gauge, "Total stake of the network, in hbar."),
+    ("node_up", Kind::Gauge, "Whether the node answered the last probe (1) or not (0)."),
+    ("node_latency_seconds", Kind::Gauge, "Round trip of the last probe of the node, when it answered."),
+    ("mirror_lag_seconds", Kind::Gauge, "Now minus the newest consensus timestamp on the mirror node."),
+    ("network_tps", Kind::Gauge, "Transactions per second over the newest 10 blocks."),
+    ("collector_up", Kind::Gauge, "Whether the collector's last cycle succeeded (1) or failed (0)."),
+    ("collector_errors", Kind::Counter, "Errors of the collector since hmon started."),
+    ("collector_duration_seconds", Kind::Gauge, "How long the collector's last cycle took."),
+    ("webhook_deliveries", Kind::Counter, "Notifications the webhook's receiver accepted since hmon started."),
+    ("webhook_failures", Kind::Counter, "Delivery attempts to the webhook that failed since hmon started."),
+    ("webhook_dropped", Kind::Counter, "Notifications to the webhook given up on since hmon started."),
+    ("webhook_dead_letters", Kind::Gauge, "Notifications to the webhook given up on and kept as dead letters."),
+];
+
+/// The model as Prometheus text, ready to send with [`CONTENT_TYPE`]: families in name order, each with its
+/// `# HELP` and `# TYPE` lines and all its samples. `build_version` becomes `hmon_build_info{version}`, `uptime`
+/// `hmon_uptime_seconds`.
+pub fn render(model: &Model, build_version: &str, uptime: Duration) -> String {
+    let mut families = own_families(model, build_version, uptime);
+    let reserved: Vec<String> = families.keys().cloned().collect();
+    for sample in model.latest.values() {
+        add_sample(&mut families, &reserved, sample);
+    }
+    // A collector that has run but whose `collector_up` sample is missing still shows whether it is up; a sample
+    // of the same collector, added first, wins.
+    let up = families.entry(family_name("collector_up", Kind::Gauge)).or_insert_with(|| sample_family("collector_up"));
+    for (collector, health) in &model.collectors {
+        up.add([("collector", collector.as_str())], if health.up { 1.0 } else { 0.0 });
+    }
+    let mut out = String::new();
+    for family in families.into_values() {
+        family.write(&mut out);
+    }
+    out
+}
+
+/// `hmon_<metric>`, with `_total` for a counter.
+fn family_name(metric: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Counter => format!("{PREFIX}{metric}_total"),
+        Kind::Gauge => format!("{PREFIX}{metric}"),
+    }
+}
+
+/// Whether `metric` counts up: as [`METRICS`] says, and a gauge for a metric not described there.
+fn kind_of(metric: &str) -> Kind {
+    METRICS.iter().find(|(name, ..)| *name == metric).map_or(Kind::Gauge, |(_, kind, _)| *kind)
+}
+
+/// The empty family of `metric`, with its help text from [`METRICS`] (or a plain one).
+fn sample_family(metric: &str) -> Family {
+    match METRICS.iter().find(|(name, ..)| *name == metric) {
+        Some((_, kind, help)) => Family::new(family_name(metric, *kind), *kind, *help),
+        None => Family::new(family_name(metric, Kind::Gauge), Kind::Gauge, format!("The latest {metric} sample.")),
+    }
+}
+
+/// Adds `sample` to its family. Left out: a metric name that is not a valid name, that would read as a counter,
+/// histogram or summary series (`_total`, `_count`, `_sum`, `_bucket`) without being one, or that would fall into
+/// one of the pipeline's own families (`reserved`); and a sample with an invalid label name.
+fn add_sample(families: &mut BTreeMap<String, Family>, reserved: &[String], sample: &Sample) {
+    let metric = sample.name.as_str();
+    let name = family_name(metric, kind_of(metric));
+    let suffixed = ["_total", "_count", "_sum", "_bucket"].iter().any(|s| metric.ends_with(s));
+    if !is_metric_name(metric) || suffixed || reserved.contains(&name) {
+        return;
+    }
+    let family = families.entry(name).or_insert_with(|| sample_family(metric));
+    family.add(sample.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())), sample.value);
+}
+
+/// The pipeline's own families, by name.
+fn own_families(model: &Model, build_version: &str, uptime: Duration) -> BTreeMap<String, Family> {
+    let mut families = Vec::new();
+
+    let mut build = Family::new(format!("{PREFIX}build_info"), Kind::Gauge, "hmon's version, as a label; always 1.");
+    build.add([("version", build_version)], 1.0);
+    families.push(build);
+
+    let mut up = Family::new(format!("{PREFIX}uptime_seconds"), Kind::Gauge, "Time since hmon started.");
+    up.add([], uptime.as_secs_f64());
+    families.push(up);
+
+    let mut alerts =
+        Family::new(format!("{PREFIX}alerts"), Kind::Gauge, "Alerts pending or firing now, by state and severity.");
+    for state in ["pending", "firing"] {
+        for severity in [Severity::Info, Severity::Warning, Severity::Critical] {
+            let count = model.alerts.iter().filter(|a| a.state == state && a.severity == severity).count();
+            alerts.add([("state", state), ("severity", severity.as_str())], count as f64);
+        }
+    }
+    families.push(alerts);
+
+    let mut silences = Family::new(format!("{PREFIX}silences"), Kind::Gauge, "Silences in force.");
+    silences.add([], model.silences.len() as f64);
+    families.push(silences);
+
+    let mut pending = Family::new(
+        format!("{PREFIX}webhook_pending"),
+        Kind::Gauge,
+        "Notifications to the webhook queued, in flight or waiting for their next attempt.",
+    );
+    for (webhook, stats) in &model.delivery.per_webhook {
+        pending.add([("webhook", webhook.as_str())], stats.pending as f64);
+    }
+    families.push(pending);
+
+    let mut store = Family::new(
+        format!("{PREFIX}store_failures_total"),
+        Kind::Counter,
+        "Reads and writes of hmon's store that failed since hmon started.",
+    );
+    store.add([], model.store_failures as f64);
+    families.push(store);
+
+    families.into_iter().map(|f| (f.name().to_string(), f)).collect()
+}
+
+/// `GET /metrics`: [`render`] with [`CONTENT_TYPE`].
+pub async fn handler(State(state): State<AppState>) -> impl IntoResponse {
+    let body = render(&state.model.read(), state.version, state.started.elapsed());
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], body)
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,141 @@
+//! `hmon serve`'s HTTP server: health and readiness, the Prometheus exposition of the pipeline's read model.
+//!
+//! [`app`] builds the router from an [`AppState`] (so every route is tested in process), [`run`] serves it on a
+//! listener its caller bound until a shutdown future completes. Every error is JSON of one shape
+//! ([`error::ApiError`]); every response carries `X-Content-Type-Options: nosniff`; request bodies and handler
+//! time are bounded; on loopback, a request for a host other than the loopback names is refused ([`host`]).
+
+pub mod error;
+mod health;
+mod host;
+pub mod metrics;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::error::Error;
+use crate::pipeline::ModelHandle;
+
+pub use error::ApiError;
+
+/// The default address: loopback only. The port is outside 9100-9999, the range of Prometheus's "default port
+/// allocations" list, which is fully given out to other exporters (so any port there collides with one of them).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8754";
+
+/// The largest request body accepted (413 past it). Nothing in this API takes more than a rule or a silence.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// How long a handler may take before the request is answered 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every handler can read.
+#[derive(Clone)]
+pub struct AppState {
+    /// The pipeline's read model.
+    pub model: ModelHandle,
+    /// When the daemon started, for `hmon_uptime_seconds`.
+    pub started: Instant,
+    /// hmon's version, for `hmon_build_info`.
+    pub version: &'static str,
+    /// Whether the pipeline runs on an open store: false before, and again once shutting down.
+    pub ready: Arc<AtomicBool>,
+    /// The collectors whose first cycle must end before `/-/ready` answers 200.
+    pub collectors: Arc<[String]>,
+    /// Refuse a `Host` other than the loopback names (on a loopback listener).
+    pub loopback_only: bool,
+}
+
+impl AppState {
+    /// Whether the store is open and every collector finished its first cycle.
+    pub fn is_ready(&self) -> bool {
+        if !self.ready.load(Ordering::Acquire) {
+            return false;
+        }
+        let model = self.model.read();
+        self.collectors.iter().all(|c| model.collectors.get(c).is_some_and(|h| h.last_cycle.is_some()))
+    }
+}
+
+/// The router with every route and layer.
+pub fn app(state: AppState) -> Router {
+    let loopback_only = state.loopback_only;
+    let router = Router::new()
+        .route("/-/healthy", get(health::healthy))
+        .route("/-/ready", get(health::ready))
+        .route("/metrics", get(metrics::handler))
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .with_state(state);
+    let router = if loopback_only { router.layer(middleware::from_fn(host::loopback_host)) } else { router };
+    router
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(error::json_errors))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(middleware::from_fn(log_request))
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; then stops accepting and waits for the requests in
+/// flight to finish.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// The address to listen on: `--listen`, else `[serve] listen`, else [`DEFAULT_LISTEN`]. Only loopback addresses
+/// are accepted for now: the API has no authentication yet (exit 3 otherwise).
+pub fn listen_addr(flag: Option<&str>, config: Option<&str>) -> Result<SocketAddr, Error> {
+    let (text, what) = match (flag, config) {
+        (Some(f), _) => (f, "--listen"),
+        (None, Some(c)) => (c, "[serve] listen"),
+        (None, None) => (DEFAULT_LISTEN, "the default listen address"),
+    };
+    let addr: SocketAddr = text.parse().map_err(|_| {
+        Error::config(format!(
+            "{what}: '{}' is not an address and port, e.g. 127.0.0.1:8754 or [::1]:8754",
+            crate::text::inert(text)
+        ))
+    })?;
+    if !addr.ip().is_loopback() {
+        return Err(Error::config(format!(
+            "{what}: {addr} is not a loopback address; hmon serve has no API token yet, so it only listens on \
+             127.0.0.1 or [::1] (put a reverse proxy with authentication in front to reach it from elsewhere)"
+        )));
+    }
+    Ok(addr)
+}
+
+/// One debug line per request: method, path (without the query, at most 200 characters), status and duration.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path: String = request.uri().path().chars().take(200).collect();
+    let start = Instant::now();
+    let response = next.run(request).await;
+    tracing::debug!(
+        method = %method,
+        path = %crate::text::Inert(&path),
+        status = response.status().as_u16(),
+        elapsed_ms = start.elapsed().as_millis() as u64,
+        "http request"
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests;

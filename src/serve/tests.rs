@@ -1,0 +1,179 @@
+//! The router in process: every route and status, with `tower::ServiceExt::oneshot`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::response::Response;
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+use super::*;
+use crate::metrics::Sample;
+use crate::pipeline::model::{self, ModelWriter};
+use crate::pipeline::Event;
+use crate::timestamp::Timestamp;
+
+fn state() -> (AppState, ModelWriter) {
+    let (writer, handle) = model::model();
+    let state = AppState {
+        model: handle,
+        started: Instant::now(),
+        version: "9.9.9",
+        ready: Arc::new(AtomicBool::new(true)),
+        collectors: ["mirror", "nodes"].into_iter().map(String::from).collect(),
+        loopback_only: true,
+    };
+    (state, writer)
+}
+
+async fn send(state: &AppState, method: &str, uri: &str, host: Option<&str>) -> Response {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(host) = host {
+        request = request.header(header::HOST, host);
+    }
+    app(state.clone()).oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
+}
+
+async fn get(state: &AppState, uri: &str) -> Response {
+    send(state, "GET", uri, Some("127.0.0.1:8754")).await
+}
+
+async fn body(response: Response) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+async fn json_error(response: Response) -> (String, String) {
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    let doc: Value = serde_json::from_str(&body(response).await).unwrap();
+    let error = doc["error"].as_object().unwrap_or_else(|| panic!("no error object: {doc}"));
+    assert_eq!(error.len(), 2, "{doc}");
+    (error["code"].as_str().unwrap().to_string(), error["message"].as_str().unwrap().to_string())
+}
+
+fn cycle_done(writer: &ModelWriter, collector: &str) {
+    writer.update(|m| m.collectors.entry(collector.to_string()).or_default().last_cycle = Some(Timestamp::now()));
+}
+
+#[tokio::test]
+async fn healthy_answers_200_with_nosniff() {
+    let (state, _writer) = state();
+    let response = get(&state, "/-/healthy").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+}
+
+#[tokio::test]
+async fn ready_waits_for_every_collector_and_not_while_stopping() {
+    let (state, writer) = state();
+    let response = get(&state, "/-/ready").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(json_error(response).await.0, "not_ready");
+    cycle_done(&writer, "mirror");
+    assert_eq!(get(&state, "/-/ready").await.status(), StatusCode::SERVICE_UNAVAILABLE, "nodes not done yet");
+    cycle_done(&writer, "nodes");
+    assert_eq!(get(&state, "/-/ready").await.status(), StatusCode::OK);
+    state.ready.store(false, Ordering::Release);
+    assert_eq!(get(&state, "/-/ready").await.status(), StatusCode::SERVICE_UNAVAILABLE, "stopping");
+}
+
+#[tokio::test]
+async fn metrics_has_the_prometheus_content_type_and_the_samples() {
+    let (state, writer) = state();
+    let at = Timestamp::now();
+    writer.update(|m| {
+        m.apply(&Event::Sample(Sample::new(
+            "account_balance_hbar",
+            &[("account", "0.0.1001"), ("label", "a \"quoted\"\\ name")],
+            5.0,
+            at,
+        )));
+    });
+    let response = get(&state, "/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/plain; version=0.0.4; charset=utf-8");
+    assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let text = body(response).await;
+    assert!(
+        text.contains("hmon_account_balance_hbar{account=\"0.0.1001\",label=\"a \\\"quoted\\\"\\\\ name\"} 5"),
+        "{text}"
+    );
+    assert!(text.contains("hmon_build_info{version=\"9.9.9\"} 1"), "{text}");
+    super::metrics::tests::assert_promtool_accepts(&text);
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_json() {
+    let (state, _writer) = state();
+    let response = get(&state, "/nope?token=x").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let (code, message) = json_error(response).await;
+    assert_eq!(code, "not_found");
+    assert!(message.contains("/nope") && !message.contains("token"), "{message}");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_json_with_allow() {
+    let (state, _writer) = state();
+    for uri in ["/metrics", "/-/healthy", "/-/ready"] {
+        let response = send(&state, "POST", uri, Some("localhost")).await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+        let allow = response.headers().get(header::ALLOW).map(|v| v.to_str().unwrap().to_string());
+        assert!(allow.as_deref().is_some_and(|a| a.contains("GET")), "{uri}: Allow {allow:?}");
+        assert_eq!(json_error(response).await.0, "method_not_allowed");
+    }
+    assert_eq!(send(&state, "HEAD", "/-/healthy", Some("localhost")).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn on_loopback_a_foreign_host_is_refused() {
+    let (state, _writer) = state();
+    for host in ["evil.example", "evil.example:8754", "127.0.0.1.nip.io:8754"] {
+        let response = send(&state, "GET", "/metrics", Some(host)).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{host}");
+        assert_eq!(json_error(response).await.0, "host_not_allowed");
+    }
+    for host in ["localhost:8754", "127.0.0.1", "[::1]:1"] {
+        assert_eq!(send(&state, "GET", "/-/healthy", Some(host)).await.status(), StatusCode::OK, "{host}");
+    }
+    // Not on loopback (later, with a token), the check is off.
+    let open = AppState { loopback_only: false, ..state };
+    assert_eq!(send(&open, "GET", "/-/healthy", Some("hmon.example")).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let (state, _writer) = state();
+    let request = Request::builder()
+        .method("GET")
+        .uri("/-/healthy")
+        .header(header::HOST, "localhost")
+        .header(header::CONTENT_LENGTH, BODY_LIMIT + 1)
+        .body(Body::from(vec![b'x'; BODY_LIMIT + 1]))
+        .unwrap();
+    let response = app(state).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(json_error(response).await.0, "payload_too_large");
+}
+
+#[test]
+fn the_listen_address_comes_from_the_flag_then_the_file_and_stays_on_loopback() {
+    assert_eq!(listen_addr(None, None).unwrap().to_string(), DEFAULT_LISTEN);
+    assert_eq!(listen_addr(None, Some("127.0.0.1:1")).unwrap().port(), 1);
+    assert_eq!(listen_addr(Some("[::1]:2"), Some("127.0.0.1:1")).unwrap().port(), 2);
+    for (flag, file, said) in [
+        (Some("0.0.0.0:8754"), None, "--listen"),
+        (None, Some("192.0.2.1:80"), "[serve] listen"),
+        (Some("localhost:80"), None, "not an address"),
+        (Some("127.0.0.1"), None, "not an address"),
+    ] {
+        let err = listen_addr(flag, file).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err.clone().into()).code(), 3);
+        assert!(err.to_string().contains(said), "{err}");
+    }
+}
