@@ -83,7 +83,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         client: ctx.mirror()?.clone(),
         network: ctx.settings.network.value.clone(),
         store,
-        db,
+        db: db.clone(),
         manager,
         dispatcher,
         once: false,
@@ -94,6 +94,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let ready = Arc::new(AtomicBool::new(true));
     let state = AppState {
         model: monitor.model(),
+        db,
+        network: ctx.settings.network.value.name.as_str().into(),
         started: Instant::now(),
         version: env!("CARGO_PKG_VERSION"),
         ready: ready.clone(),

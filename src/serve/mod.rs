@@ -9,6 +9,7 @@ pub mod error;
 mod health;
 mod host;
 pub mod metrics;
+mod router;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -17,19 +18,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::get;
 use axum::Router;
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::error::Error;
 use crate::pipeline::ModelHandle;
+use crate::store::Db;
 
 pub use error::ApiError;
+pub use router::app;
 
 /// The default address: loopback only. The port is outside 9100-9999, the range of Prometheus's "default port
 /// allocations" list, which is fully given out to other exporters (so any port there collides with one of them).
@@ -46,6 +44,10 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct AppState {
     /// The pipeline's read model.
     pub model: ModelHandle,
+    /// The store the pipeline writes: samples, alert state, silences and the webhook outbox.
+    pub db: Arc<Db>,
+    /// The network's name, e.g. `mainnet`.
+    pub network: Arc<str>,
     /// When the daemon started, for `hmon_uptime_seconds`.
     pub started: Instant,
     /// hmon's version, for `hmon_build_info`.
@@ -67,25 +69,6 @@ impl AppState {
         let model = self.model.read();
         self.collectors.iter().all(|c| model.collectors.get(c).is_some_and(|h| h.last_cycle.is_some()))
     }
-}
-
-/// The router with every route and layer.
-pub fn app(state: AppState) -> Router {
-    let loopback_only = state.loopback_only;
-    let router = Router::new()
-        .route("/-/healthy", get(health::healthy))
-        .route("/-/ready", get(health::ready))
-        .route("/metrics", get(metrics::handler))
-        .fallback(error::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
-        .with_state(state);
-    let router = if loopback_only { router.layer(middleware::from_fn(host::loopback_host)) } else { router };
-    router
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(middleware::from_fn(error::json_errors))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(middleware::from_fn(log_request))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes; then stops accepting and waits for the requests in
@@ -122,7 +105,7 @@ pub fn listen_addr(flag: Option<&str>, config: Option<&str>) -> Result<SocketAdd
 }
 
 /// One debug line per request: method, path (without the query, at most 200 characters), status and duration.
-async fn log_request(request: Request, next: Next) -> Response {
+pub(super) async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path: String = request.uri().path().chars().take(200).collect();
     let start = Instant::now();

@@ -14,12 +14,15 @@ use super::*;
 use crate::metrics::Sample;
 use crate::pipeline::model::{self, ModelWriter};
 use crate::pipeline::Event;
+use crate::store::Db;
 use crate::timestamp::Timestamp;
 
 fn state() -> (AppState, ModelWriter) {
     let (writer, handle) = model::model();
     let state = AppState {
         model: handle,
+        db: Db::in_memory().unwrap(),
+        network: "testnet".into(),
         started: Instant::now(),
         version: "9.9.9",
         ready: Arc::new(AtomicBool::new(true)),
