@@ -230,6 +230,31 @@ impl LoadedConfig {
         Ok(Self { file, path: Some(path.to_path_buf()), source })
     }
 
+    /// Whether this file and `other` say the same once the top-level keys `except` are left out (comments and
+    /// layout aside). Files that do not parse as TOML count as different.
+    pub fn same_except(&self, other: &LoadedConfig, except: &[&str]) -> bool {
+        let strip = |mut table: toml::Table| {
+            table.retain(|key, _| !except.contains(&key));
+            table
+        };
+        match (self.top_level(), other.top_level()) {
+            (Some(a), Some(b)) => strip(a) == strip(b),
+            _ => false,
+        }
+    }
+
+    /// Whether this file and `other` give the top-level key `key` the same value (both leaving it out counts).
+    pub fn same_at(&self, other: &LoadedConfig, key: &str) -> bool {
+        match (self.top_level(), other.top_level()) {
+            (Some(a), Some(b)) => a.get(key) == b.get(key),
+            _ => false,
+        }
+    }
+
+    fn top_level(&self) -> Option<toml::Table> {
+        self.source.parse().ok()
+    }
+
     /// A config error about `table.key` in this file, with the line where the key stands when it can be found.
     pub fn error_at(&self, table: &[&str], key: &str, message: impl fmt::Display) -> Error {
         let Some(path) = &self.path else {

@@ -7,7 +7,40 @@ use anyhow::Context as _;
 use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
 
 use super::rule::RuleConfig;
+use crate::config::ConfigFile;
 use crate::error::Error;
+use crate::text::inert;
+
+/// Why a rule cannot join a config.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// The rule itself is invalid (the message says what and what is expected).
+    Invalid(String),
+    /// A rule of that name is configured already.
+    Exists(String),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Invalid(message) => f.write_str(message),
+            Refusal::Exists(name) => {
+                write!(f, "a rule named '{}' exists already; remove it first or pick another name", inert(name))
+            }
+        }
+    }
+}
+
+/// Checks that `rule` may join `config`: valid on its own, sending only to configured webhooks, and named
+/// unlike every configured rule. `hmon alert add` and the API's `POST /api/v1/rules` both ask this.
+pub fn check_new_rule(config: &ConfigFile, rule: &RuleConfig) -> Result<(), Refusal> {
+    let webhooks: Vec<String> = config.webhooks.iter().map(|w| w.name.clone()).collect();
+    rule.validate(&webhooks).map_err(Refusal::Invalid)?;
+    if config.rules.iter().any(|r| r.name == rule.name) {
+        return Err(Refusal::Exists(rule.name.clone()));
+    }
+    Ok(())
+}
 
 /// Appends `rule` as a new `[[rules]]` table; creates the file (and its directory) if it does not exist.
 pub fn add_rule(path: &Path, rule: &RuleConfig) -> anyhow::Result<()> {
@@ -75,13 +108,19 @@ fn to_table(rule: &RuleConfig) -> Table {
 
 /// Writes `text` to `path` atomically, keeping the old file's permissions (a key file stays private).
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    replace_file(path, text.as_bytes())
+}
+
+/// Replaces the file at `path` with `bytes` atomically (a temporary file in the same directory, then a rename),
+/// keeping the old file's permissions.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
     tmp.as_file().sync_all()?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(tmp.path(), meta.permissions())?;

@@ -63,6 +63,20 @@ impl Silence {
     }
 }
 
+/// Checks that `rule` is one of the `known` rules (a usage error listing them otherwise): a silence of an
+/// unknown rule would silence nothing.
+pub fn check_rule(known: &[&str], rule: &str) -> Result<(), Error> {
+    if known.contains(&rule) {
+        return Ok(());
+    }
+    let have = if known.is_empty() {
+        "the config has no [[rules]]; add one with `hmon alert add`".to_string()
+    } else {
+        format!("the config's rules are: {}", known.join(", "))
+    };
+    Err(Error::usage(format!("unknown rule '{}': {have}", crate::text::inert(rule))))
+}
+
 /// Adds a silence of `rule` (only its series with `labels`, when given) from `now` for `duration`, and prunes
 /// silences that ended more than [`PRUNE_AFTER`] ago. The caller checks that the rule exists; `duration` must
 /// be at least a millisecond and at most [`MAX_DURATION`] (a usage error otherwise).

@@ -30,12 +30,14 @@ use crate::settings::{Overrides, Settings};
 pub struct Context {
     pub settings: Settings,
     pub out: Output,
+    /// What the command line asked for, to resolve the settings again (`serve` reloads).
+    pub overrides: Overrides,
     mirror: OnceLock<MirrorClient>,
 }
 
 impl Context {
     pub fn new(settings: Settings, out: Output) -> Self {
-        Self { settings, out, mirror: OnceLock::new() }
+        Self { settings, out, overrides: Overrides::default(), mirror: OnceLock::new() }
     }
 
     /// The mirror client, built on first use and shared after that.
@@ -91,11 +93,12 @@ pub async fn dispatch(cli: Cli, overrides: Overrides) -> anyhow::Result<()> {
         Command::Config(config::ConfigCommand::Path) => return config::path(&out, &overrides),
         _ => {}
     }
-    let settings = Settings::resolve(overrides, |k| std::env::var(k).ok())?;
+    let settings = Settings::resolve(overrides.clone(), |k| std::env::var(k).ok())?;
     for warning in &settings.warnings {
         out.warn(warning);
     }
-    let ctx = Context::new(settings, out);
+    let mut ctx = Context::new(settings, out);
+    ctx.overrides = overrides;
     match cli.command {
         Command::Balance(args) => balance::run(&ctx, args).await,
         Command::Records(args) => records::run(&ctx, args).await,

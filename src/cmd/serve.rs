@@ -16,14 +16,17 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use super::signals::{notice, StopSignals};
+use super::signals::{notice, ReloadSignal, StopSignals};
 use super::watch::claim_for_network;
 use super::Context;
 use crate::error::Error;
-use crate::pipeline::{self, Monitor, Parts, Plan};
+use crate::pipeline::{Event, Outputs, Plan};
+use crate::serve::daemon::{self, DaemonHandle};
 use crate::serve::{self, AppState};
+use crate::settings::Settings;
 use crate::store::{Db, SqliteStore};
-use crate::webhook::{Dispatcher, DispatcherOptions, Outbox};
+use crate::text::Inert;
+use crate::webhook::DeliveryEvent;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -75,25 +78,20 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let db = Db::open_owned(&path)?;
     claim_for_network(&db, &ctx.settings.network.value.name)?;
     let store = Arc::new(SqliteStore::with_heartbeat(db.clone(), plan.heartbeat));
-    let manager =
-        pipeline::restore(&plan, &db).with_context(|| format!("cannot read the alert state in {}", db.path()))?;
-    let dispatcher = Dispatcher::start(plan.webhooks.clone(), Outbox::new(db.clone()), DispatcherOptions::default())?;
-    let parts = Parts {
-        plan: plan.clone(),
-        client: ctx.mirror()?.clone(),
-        network: ctx.settings.network.value.clone(),
-        store,
-        db: db.clone(),
-        manager,
-        dispatcher,
-        once: false,
-    };
-    // Nobody reads the event stream yet: the model has everything the server shows.
-    let (monitor, _events) = Monitor::start(parts);
+    let (outputs, events) = Outputs::new();
+    tokio::spawn(log_events(events));
+    let overrides = ctx.overrides.clone();
+    let resolve: daemon::Resolve = Box::new(move || Settings::resolve(overrides.clone(), |k| std::env::var(k).ok()));
+    let settings = resolve()?;
+    let model = outputs.model.handle();
+    let start = daemon::Start { settings, out: ctx.out.clone(), resolve, db: db.clone(), store };
+    let daemon = daemon::start(start, outputs)
+        .with_context(|| format!("cannot start the pipeline on the store {}", db.path()))?;
 
     let ready = Arc::new(AtomicBool::new(true));
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
-        model: monitor.model(),
+        model,
         db,
         network: ctx.settings.network.value.name.as_str().into(),
         started: Instant::now(),
@@ -101,6 +99,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         ready: ready.clone(),
         collectors: plan.collectors().into_iter().map(String::from).collect(),
         loopback_only: bound.ip().is_loopback(),
+        daemon: Some(daemon.clone()),
+        stopping: stopping_rx,
     };
     let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
     let mut server = tokio::spawn(serve::run(listener, serve::app(state), async {
@@ -111,17 +111,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!(address = %bound, "serving");
 
-    let mut failure = None;
-    tokio::select! {
-        _ = signals.next() => {}
-        ended = &mut server => {
-            failure = Some(match ended {
-                Ok(Ok(())) => anyhow::anyhow!("the HTTP server stopped on its own"),
-                Ok(Err(e)) => anyhow::Error::new(e).context("the HTTP server failed"),
-                Err(e) => anyhow::Error::new(e).context("the HTTP server failed"),
-            });
-        }
-    }
+    let failure = serve_until_stopped(&mut signals, &mut server, &daemon).await;
     // A second signal stops at once; the durable outbox keeps what was not delivered.
     tokio::spawn(async move {
         signals.next().await;
@@ -132,16 +122,17 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     if !ctx.out.quiet && failure.is_none() {
         notice("hmon: stopping (Ctrl-C again to stop at once)");
     }
+    tracing::info!("stopping");
     ready.store(false, Ordering::Release);
+    let _ = stopping.send(true);
     let _ = stop_server.send(());
-    monitor.stop();
     let drained = async {
         if failure.is_none() && tokio::time::timeout(DRAIN_GRACE, &mut server).await.is_err() {
             tracing::warn!("requests still in flight after {DRAIN_GRACE:?} were cut off");
             server.abort();
         }
     };
-    let (report, ()) = tokio::join!(monitor.finish(STOP_GRACE, false), drained);
+    let (report, ()) = tokio::join!(daemon.stop(STOP_GRACE), drained);
     if report.left_pending > 0 {
         ctx.out.warn(&format!(
             "{} notifications were not delivered in time: kept in the store for the next run",
@@ -151,6 +142,64 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+/// Serves until a stop signal (`None`) or the server fails (the error); SIGHUP reloads the configuration.
+async fn serve_until_stopped(
+    signals: &mut StopSignals,
+    server: &mut tokio::task::JoinHandle<std::io::Result<()>>,
+    daemon: &DaemonHandle,
+) -> Option<anyhow::Error> {
+    let mut hangup = ReloadSignal::listen();
+    loop {
+        tokio::select! {
+            _ = signals.next() => return None,
+            _ = hangup.next() => {
+                tracing::info!("SIGHUP: reloading the configuration");
+                // On its own task: a stop signal is heard while the reload runs. A refusal is logged by the daemon.
+                let daemon = daemon.clone();
+                tokio::spawn(async move { daemon.reload().await });
+            }
+            ended = &mut *server => {
+                return Some(match ended {
+                    Ok(Ok(())) => anyhow::anyhow!("the HTTP server stopped on its own"),
+                    Ok(Err(e)) => anyhow::Error::new(e).context("the HTTP server failed"),
+                    Err(e) => anyhow::Error::new(e).context("the HTTP server failed"),
+                });
+            }
+        }
+    }
+}
+
+/// Logs what the pipeline does that an operator should hear about: collector and store failures, alerts,
+/// failed deliveries. Network text is made inert.
+async fn log_events(mut events: tokio::sync::broadcast::Receiver<Event>) {
+    loop {
+        match events.recv().await {
+            Ok(Event::CollectorError { collector, message, .. }) => {
+                tracing::warn!(collector = %Inert(&collector), error = %Inert(&message), "collection failed");
+            }
+            Ok(Event::Alert(n)) => tracing::info!(
+                rule = %Inert(&n.rule),
+                status = ?n.status,
+                labels = %Inert(format_args!("{:?}", n.labels)),
+                value = n.value,
+                id = %n.id,
+                "alert"
+            ),
+            Ok(Event::Delivery(DeliveryEvent::Retrying { webhook, id, attempt, reason, .. })) => tracing::warn!(
+                webhook = %Inert(&webhook), id = %Inert(&id), attempt, reason = %Inert(&reason), "delivery failed; will retry"
+            ),
+            Ok(Event::Delivery(DeliveryEvent::Dropped { webhook, id, attempts, reason })) => tracing::error!(
+                webhook = %Inert(&webhook), id = %Inert(&id), attempts, reason = %Inert(&reason), "delivery given up: kept as a dead letter"
+            ),
+            Ok(_) => {}
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "the log fell behind the pipeline; events were skipped");
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
     }
 }
 

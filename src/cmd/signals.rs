@@ -44,3 +44,31 @@ pub fn notice(line: &'static str) -> std::sync::mpsc::Receiver<()> {
     });
     heard
 }
+
+/// SIGHUP, which asks a daemon to read its configuration again (never fires where there is none).
+pub struct ReloadSignal {
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+}
+
+impl ReloadSignal {
+    pub fn listen() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            ReloadSignal { hangup: signal(SignalKind::hangup()).ok() }
+        }
+        #[cfg(not(unix))]
+        ReloadSignal {}
+    }
+
+    /// The next SIGHUP.
+    pub async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some(hangup) = &mut self.hangup {
+            hangup.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await;
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::sync::mpsc;
 
-use super::{Event, Sink};
+use super::{Control, Event, Sink};
 use crate::alert::manager::{AlertManager, Changes, Outgoing};
 use crate::alert::silence;
 use crate::collect::{Batch, Cycle};
@@ -21,10 +21,26 @@ use crate::webhook::Notification;
 /// How often samples past the retention are deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-/// Evaluates batches until the collectors are gone.
-pub(super) async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: AlertManager, sink: Sink) {
+/// Evaluates batches until the collectors are gone; applies changes from `control` between two batches.
+pub(super) async fn evaluate(
+    mut batches: mpsc::Receiver<Batch>,
+    mut control: mpsc::Receiver<Control>,
+    mut manager: AlertManager,
+    sink: Sink,
+) {
     let mut pruned_at: Option<std::time::Instant> = None;
-    while let Some(batch) = batches.recv().await {
+    loop {
+        let batch = tokio::select! {
+            biased;
+            Some(change) = control.recv() => {
+                apply(change, &mut manager, &sink).await;
+                continue;
+            }
+            batch = batches.recv() => match batch {
+                Some(batch) => batch,
+                None => break,
+            },
+        };
         let now = Timestamp::now();
         if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
             pruned_at = Some(std::time::Instant::now());
@@ -96,6 +112,41 @@ pub(super) async fn evaluate(mut batches: mpsc::Receiver<Batch>, mut manager: Al
     if let Err(e) = sink.db.run(move |_| store.flush()).await {
         tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot write the last samples to the store");
     }
+}
+
+/// Applies a change to the running pipeline and shows its effect in the model.
+async fn apply(change: Control, manager: &mut AlertManager, sink: &Sink) {
+    let silences = match change {
+        Control::Rules { rules, stale_cycles, collectors, done } => {
+            let restored = sink.db.run(move |db| super::restore_rules(rules, stale_cycles, &collectors, db)).await;
+            let result = restored.map(|mut restored| {
+                restored.set_silences(sink.model.read_silences());
+                *manager = restored;
+            });
+            let _ = done.send(result);
+            None
+        }
+        Control::Silences => {
+            let now = Timestamp::now();
+            match sink.db.run(move |db| silence::active(&db.lock(), now)).await {
+                Ok(silences) => {
+                    manager.set_silences(silences.clone());
+                    Some(silences)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %Inert(format_args!("{e:#}")), "cannot read the silences");
+                    None
+                }
+            }
+        }
+    };
+    let alerts = manager.alerts();
+    sink.model.update(|m| {
+        m.alerts = alerts;
+        if let Some(silences) = silences {
+            m.silences = silences;
+        }
+    });
 }
 
 /// Stores the samples off the async threads; they come back for evaluation whatever happened to the write.

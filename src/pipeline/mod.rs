@@ -19,6 +19,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::alert::manager::AlertManager;
+use crate::alert::rule::Rule;
 use crate::collect::accounts::AccountsCollector;
 use crate::collect::network::{MirrorCollector, NodesCollector};
 use crate::collect::{self, Batch, Collector, Cycle};
@@ -60,6 +61,38 @@ pub struct Monitor {
     pub(super) dispatcher: Dispatcher,
     pub(super) events: broadcast::Sender<Event>,
     model: ModelHandle,
+    control: mpsc::Sender<Control>,
+}
+
+/// Where a pipeline's results go: the read model and the event stream. A pipeline started with the outputs of
+/// one that stopped carries on where it left off (its readers see one model and one stream).
+#[derive(Clone)]
+pub struct Outputs {
+    pub model: model::ModelWriter,
+    pub events: broadcast::Sender<Event>,
+}
+
+impl Outputs {
+    /// A new, empty model and event stream; the receiver hears everything from the start.
+    pub fn new() -> (Outputs, broadcast::Receiver<Event>) {
+        let (model, _) = model::model();
+        let (events, first_reader) = broadcast::channel::<Event>(EVENT_BUFFER);
+        (Outputs { model, events }, first_reader)
+    }
+}
+
+/// A change to a running pipeline, applied by the evaluation task between two batches.
+pub(crate) enum Control {
+    /// Evaluate these rules from now on: states of rules whose definition did not change carry on (read back from
+    /// the store, where every batch leaves them), the others are dropped.
+    Rules {
+        rules: Vec<Rule>,
+        stale_cycles: u32,
+        collectors: Vec<&'static str>,
+        done: oneshot::Sender<anyhow::Result<()>>,
+    },
+    /// Read the silences again now (one was added or removed).
+    Silences,
 }
 
 /// What to connect the pipeline to.
@@ -76,19 +109,26 @@ pub struct Parts {
     pub dispatcher: Dispatcher,
     /// One cycle of every collector, then stop.
     pub once: bool,
+    /// Where results go: those of a previous pipeline to carry on its model and stream, or `None` for new ones.
+    pub outputs: Option<Outputs>,
 }
 
 /// The alert manager for `plan`'s rules with the state persisted in `db`; rows of rules no longer configured
 /// are deleted.
 pub fn restore(plan: &Plan, db: &Db) -> anyhow::Result<AlertManager> {
-    let mut manager = AlertManager::new(plan.rules.clone()).with_stale_cycles(plan.stale_cycles);
+    restore_rules(plan.rules.clone(), plan.stale_cycles, &plan.collectors(), db)
+}
+
+/// [`restore`] for a rule set: the manager for `rules` with their persisted state.
+fn restore_rules(rules: Vec<Rule>, stale_cycles: u32, collectors: &[&str], db: &Db) -> anyhow::Result<AlertManager> {
+    let mut manager = AlertManager::new(rules).with_stale_cycles(stale_cycles);
     let rows = {
         let conn = db.lock();
         let mut stmt = conn.prepare("SELECT rule, labels, state FROM alert_state")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<Result<Vec<(String, String, String)>, _>>()?
     };
-    let gone = manager.restore(rows, &plan.collectors());
+    let gone = manager.restore(rows, collectors);
     if !gone.is_empty() {
         db.write(|tx| {
             for (rule, labels) in &gone {
@@ -104,11 +144,19 @@ impl Monitor {
     /// Starts collectors, the evaluation task and the event stream; returns the first reader of the events
     /// (which hears everything from the start).
     pub fn start(parts: Parts) -> (Monitor, broadcast::Receiver<Event>) {
-        let Parts { plan, client, network, store, db, manager, dispatcher, once } = parts;
+        let Parts { plan, client, network, store, db, manager, dispatcher, once, outputs } = parts;
         let client = client.with_rate_limit(plan.rate_limit);
         let (stop, stop_rx) = watch::channel(false);
         let (batches, batch_rx) = mpsc::channel::<Batch>(64);
-        let (events, first_reader) = broadcast::channel::<Event>(EVENT_BUFFER);
+        let (control, control_rx) = mpsc::channel::<Control>(8);
+        let (Outputs { model: writer, events }, first_reader) = match outputs {
+            Some(outputs) => {
+                let reader = outputs.events.subscribe();
+                (outputs, reader)
+            }
+            None => Outputs::new(),
+        };
+        let model = writer.handle();
 
         if !plan.accounts.is_empty() {
             let c = AccountsCollector::new(client.clone(), plan.accounts.clone(), plan.tuning)
@@ -123,7 +171,6 @@ impl Monitor {
         tokio::spawn(collect::run(deliveries, plan.interval, batches, stop_rx, once));
 
         let webhook_names: Vec<String> = plan.webhooks.iter().map(|w| w.name.clone()).collect();
-        let (writer, model) = model::model();
         let sink = Sink {
             store,
             db,
@@ -133,11 +180,11 @@ impl Monitor {
             events: events.clone(),
             model: writer,
         };
-        let pipeline = tokio::spawn(evaluate::evaluate(batch_rx, manager, sink));
+        let pipeline = tokio::spawn(evaluate::evaluate(batch_rx, control_rx, manager, sink));
         let delivered = dispatcher.subscribe_from_start();
         let (forward_stop, stop_forwarding) = tokio::sync::oneshot::channel();
         let forward = tokio::spawn(forward_deliveries(delivered, events.clone(), stop_forwarding));
-        (Monitor { stop, pipeline, forward, forward_stop, dispatcher, events, model }, first_reader)
+        (Monitor { stop, pipeline, forward, forward_stop, dispatcher, events, model, control }, first_reader)
     }
 
     /// Another reader of the events, from now on.
@@ -148,6 +195,26 @@ impl Monitor {
     /// The current-state model.
     pub fn model(&self) -> ModelHandle {
         self.model.clone()
+    }
+
+    /// Evaluates `rules` from the next batch on, keeping the state of each rule whose definition is unchanged
+    /// (see [`restore`]). Fails when the stored state cannot be read (the old rules keep running then) or the
+    /// pipeline has stopped.
+    pub async fn set_rules(
+        &self,
+        rules: Vec<Rule>,
+        stale_cycles: u32,
+        collectors: Vec<&'static str>,
+    ) -> anyhow::Result<()> {
+        let (done, result) = oneshot::channel();
+        let control = Control::Rules { rules, stale_cycles, collectors, done };
+        self.control.send(control).await.map_err(|_| anyhow::anyhow!("the pipeline has stopped"))?;
+        result.await.map_err(|_| anyhow::anyhow!("the pipeline has stopped"))?
+    }
+
+    /// Has the silences read again now, rather than at the next batch.
+    pub fn silences_changed(&self) {
+        let _ = self.control.try_send(Control::Silences);
     }
 
     /// Asks the collectors to stop after their current request.

@@ -106,18 +106,19 @@ pub struct ModelHandle {
     version: watch::Receiver<u64>,
 }
 
-/// The writer's side.
-#[derive(Debug)]
+/// The writer's side. A clone writes the same model: a daemon that restarts its pipeline keeps one, so its
+/// readers never see the model end.
+#[derive(Debug, Clone)]
 pub struct ModelWriter {
     model: Arc<RwLock<Model>>,
-    version: watch::Sender<u64>,
+    version: Arc<watch::Sender<u64>>,
 }
 
 /// A new, empty model: its writer and a first reader.
 pub fn model() -> (ModelWriter, ModelHandle) {
     let model = Arc::new(RwLock::new(Model::default()));
     let (tx, rx) = watch::channel(0);
-    (ModelWriter { model: model.clone(), version: tx }, ModelHandle { model, version: rx })
+    (ModelWriter { model: model.clone(), version: Arc::new(tx) }, ModelHandle { model, version: rx })
 }
 
 impl ModelHandle {

@@ -5,11 +5,16 @@
 //! ([`error::ApiError`]); every response carries `X-Content-Type-Options: nosniff`; request bodies and handler
 //! time are bounded; on loopback, a request for a host other than the loopback names is refused ([`host`]).
 
+mod body;
+pub mod daemon;
 pub mod error;
+mod events;
 mod health;
 mod host;
 pub mod metrics;
 mod router;
+mod rules;
+mod silences;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -58,6 +63,10 @@ pub struct AppState {
     pub collectors: Arc<[String]>,
     /// Refuse a `Host` other than the loopback names (on a loopback listener).
     pub loopback_only: bool,
+    /// The running daemon: rules, reload, silences and events; `None` when no pipeline runs (those answer 503).
+    pub daemon: Option<daemon::DaemonHandle>,
+    /// Becomes true when the server shuts down: open streams end.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {
@@ -122,3 +131,5 @@ pub(super) async fn log_request(request: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod write_tests;

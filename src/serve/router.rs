@@ -2,13 +2,15 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use super::{error, health, host, log_request, metrics, AppState, BODY_LIMIT, REQUEST_TIMEOUT};
+use super::{
+    error, events, health, host, log_request, metrics, rules, silences, AppState, BODY_LIMIT, REQUEST_TIMEOUT,
+};
 
 /// The router with every route and layer.
 pub fn app(state: AppState) -> Router {
@@ -17,6 +19,12 @@ pub fn app(state: AppState) -> Router {
         .route("/-/healthy", get(health::healthy))
         .route("/-/ready", get(health::ready))
         .route("/metrics", get(metrics::handler))
+        .route("/-/reload", post(rules::reload))
+        .route("/api/v1/rules", get(rules::list).post(rules::add))
+        .route("/api/v1/rules/{name}", get(rules::get_one).delete(rules::remove))
+        .route("/api/v1/silences", get(silences::list).post(silences::add))
+        .route("/api/v1/silences/{id}", delete(silences::remove))
+        .route("/api/v1/events", get(events::stream))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);

@@ -28,6 +28,8 @@ fn state() -> (AppState, ModelWriter) {
         ready: Arc::new(AtomicBool::new(true)),
         collectors: ["mirror", "nodes"].into_iter().map(String::from).collect(),
         loopback_only: true,
+        daemon: None,
+        stopping: tokio::sync::watch::channel(false).1,
     };
     (state, writer)
 }

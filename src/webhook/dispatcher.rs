@@ -93,7 +93,7 @@ fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// The state [`Dispatcher::shutdown`] left.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShutdownReport {
     /// Workers cut off at the end of the grace period (each had at most one delivery in flight).
     pub aborted: usize,

@@ -111,7 +111,6 @@ fn config_path(ctx: &Context) -> anyhow::Result<std::path::PathBuf> {
 
 fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<()> {
     let config = &ctx.settings.config;
-    let webhooks: Vec<String> = config.file.webhooks.iter().map(|w| w.name.clone()).collect();
     let rule = RuleConfig {
         name: args.name,
         metric: args.metric,
@@ -124,14 +123,7 @@ fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<()> {
         webhooks: (!args.webhooks.is_empty()).then_some(args.webhooks),
         summary: args.summary,
     };
-    rule.validate(&webhooks).map_err(Error::usage)?;
-    if config.file.rules.iter().any(|r| r.name == rule.name) {
-        return Err(Error::usage(format!(
-            "a rule named '{}' exists already; remove it first or pick another name",
-            rule.name
-        ))
-        .into());
-    }
+    edit::check_new_rule(&config.file, &rule).map_err(|refusal| Error::usage(refusal.to_string()))?;
     let path = config_path(ctx)?;
     edit::add_rule(&path, &rule)?;
     if ctx.out.json {

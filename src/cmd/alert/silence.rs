@@ -81,14 +81,7 @@ pub fn run(ctx: &Context, command: SilenceCommand) -> anyhow::Result<()> {
 
 fn add(ctx: &Context, args: AddArgs) -> anyhow::Result<()> {
     let known: Vec<&str> = ctx.settings.config.file.rules.iter().map(|r| r.name.as_str()).collect();
-    if !known.contains(&args.rule.as_str()) {
-        let have = if known.is_empty() {
-            "the config has no [[rules]]; add one with `hmon alert add`".to_string()
-        } else {
-            format!("the config's rules are: {}", known.join(", "))
-        };
-        return Err(Error::usage(format!("unknown rule '{}': {have}", args.rule)).into());
-    }
+    silence::check_rule(&known, &args.rule)?;
     let mut labels = Labels::new();
     for (key, value) in args.labels {
         if labels.contains_key(&key) {

@@ -78,7 +78,8 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     let network = ctx.settings.network.value.clone();
     let header = format!("{} (mirror {})", network.name, ctx.mirror()?.host());
     let client = ctx.mirror()?.clone();
-    let parts = Parts { plan: plan.clone(), client, network, store, db, manager, dispatcher, once: args.once };
+    let parts =
+        Parts { plan: plan.clone(), client, network, store, db, manager, dispatcher, once: args.once, outputs: None };
     let (monitor, events) = Monitor::start(parts);
     let model = monitor.model();
     let mut printer = if live {

@@ -1,0 +1,367 @@
+//! The daemon behind the API: the running pipeline and the configuration it runs, changed one request at a time.
+//!
+//! One task owns the [`Monitor`] and takes [`Command`]s in order, so two writes never interleave: a reload
+//! (`POST /-/reload`, SIGHUP), a rule added or removed (`POST`/`DELETE /api/v1/rules`), a silence changed. A
+//! reload reads the config file again and refuses an invalid one (the running configuration carries on). When only
+//! `[[rules]]` changed, the new rules take over between two batches and every rule whose definition did not change
+//! keeps its state; any other change restarts the pipeline on the same store, model and event stream (undelivered
+//! notifications wait in the outbox meanwhile). `[serve]` changes take effect at the next start.
+//!
+//! A rule added or removed over the API goes through the same check and the same comment-preserving, atomic edit
+//! of the config file as `hmon alert add`/`remove`, then a reload; if the edited file does not load, the edit is
+//! undone.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+use crate::alert::edit::{self, Refusal};
+use crate::alert::rule::RuleConfig;
+use crate::cmd::Context;
+use crate::error::Error;
+use crate::output::Output;
+use crate::pipeline::{self, Event, Monitor, Outputs, Parts, Plan};
+use crate::settings::Settings;
+use crate::store::{Db, MetricStore};
+use crate::text::Inert;
+use crate::webhook::{Dispatcher, DispatcherOptions, Outbox, ShutdownReport};
+
+use super::ApiError;
+
+/// How long deliveries in flight may take to finish when the pipeline restarts.
+const RESTART_GRACE: Duration = Duration::from_secs(2);
+
+/// Re-reads the settings (flags, environment and the config file) for a reload.
+pub type Resolve = Box<dyn Fn() -> Result<Settings, Error> + Send + Sync>;
+
+/// What the daemon starts from.
+pub struct Start {
+    pub settings: Settings,
+    pub out: Output,
+    pub resolve: Resolve,
+    pub db: Arc<Db>,
+    pub store: Arc<dyn MetricStore>,
+}
+
+/// What a reload did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reloaded {
+    /// The rules now evaluated.
+    pub rules: usize,
+    /// Whether the pipeline was restarted (anything but `[[rules]]` changed) or only its rules replaced.
+    pub restarted: bool,
+    /// Whether `[serve]` changed: its settings take effect at the next start.
+    pub serve_changed: bool,
+}
+
+/// A request to the daemon task, answered on its channel.
+enum Command {
+    Reload(oneshot::Sender<Result<Reloaded, ApiError>>),
+    AddRule(Box<RuleConfig>, oneshot::Sender<Result<Reloaded, ApiError>>),
+    RemoveRule(String, oneshot::Sender<Result<Reloaded, ApiError>>),
+    SilencesChanged,
+    Stop(Duration, oneshot::Sender<ShutdownReport>),
+}
+
+/// The API's side of the daemon: cheap to clone.
+#[derive(Clone)]
+pub struct DaemonHandle {
+    commands: mpsc::Sender<Command>,
+    rules: watch::Receiver<Arc<Vec<RuleConfig>>>,
+    events: broadcast::Sender<Event>,
+}
+
+/// The daemon task's state.
+struct Daemon {
+    ctx: Context,
+    resolve: Resolve,
+    plan: Plan,
+    db: Arc<Db>,
+    store: Arc<dyn MetricStore>,
+    monitor: Option<Monitor>,
+    outputs: Outputs,
+    rules: watch::Sender<Arc<Vec<RuleConfig>>>,
+}
+
+/// Starts the pipeline for `start.settings` and the task that owns it; the model and the event stream are
+/// `outputs`'.
+pub fn start(start: Start, outputs: Outputs) -> anyhow::Result<DaemonHandle> {
+    let Start { settings, out, resolve, db, store } = start;
+    let plan = Plan::from_config(&settings.config, &[], None)?;
+    let ctx = Context::new(settings, out);
+    let (rules, rules_rx) = watch::channel(Arc::new(ctx.settings.config.file.rules.clone()));
+    let mut daemon = Daemon { ctx, resolve, plan, db, store, monitor: None, outputs, rules };
+    daemon.monitor = Some(daemon.start_monitor()?);
+    let (commands, inbox) = mpsc::channel(16);
+    let events = daemon.outputs.events.clone();
+    tokio::spawn(daemon.run(inbox));
+    Ok(DaemonHandle { commands, rules: rules_rx, events })
+}
+
+impl DaemonHandle {
+    /// Reads the config file again and applies it; refused (409) when it is invalid.
+    pub async fn reload(&self) -> Result<Reloaded, ApiError> {
+        self.ask(Command::Reload).await
+    }
+
+    /// Adds a rule to the config file and applies it: 400 when invalid, 409 when the name is taken.
+    pub async fn add_rule(&self, rule: RuleConfig) -> Result<Reloaded, ApiError> {
+        self.ask(|reply| Command::AddRule(Box::new(rule), reply)).await
+    }
+
+    /// Removes a rule from the config file and applies it: 404 when there is none of that name.
+    pub async fn remove_rule(&self, name: String) -> Result<Reloaded, ApiError> {
+        self.ask(|reply| Command::RemoveRule(name, reply)).await
+    }
+
+    /// The pipeline reads the silences again now.
+    pub fn silences_changed(&self) {
+        let _ = self.commands.try_send(Command::SilencesChanged);
+    }
+
+    /// The configured rules as the running configuration has them.
+    pub fn rules(&self) -> Arc<Vec<RuleConfig>> {
+        self.rules.borrow().clone()
+    }
+
+    /// The events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Stops the pipeline: collectors first, then deliveries get `grace` to finish (the rest stays in the outbox).
+    pub async fn stop(&self, grace: Duration) -> ShutdownReport {
+        let (reply, answer) = oneshot::channel();
+        if self.commands.send(Command::Stop(grace, reply)).await.is_err() {
+            return ShutdownReport::default();
+        }
+        answer.await.unwrap_or_default()
+    }
+
+    async fn ask<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<Result<T, ApiError>>) -> Command,
+    ) -> Result<T, ApiError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(command(reply)).await.map_err(|_| stopping())?;
+        // The daemon finishes what it started even if this request is given up (a timeout drops this future).
+        answer.await.map_err(|_| stopping())?
+    }
+}
+
+fn stopping() -> ApiError {
+    ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "stopping", "hmon is stopping")
+}
+
+impl Daemon {
+    async fn run(mut self, mut inbox: mpsc::Receiver<Command>) {
+        while let Some(command) = inbox.recv().await {
+            match command {
+                Command::Reload(reply) => {
+                    let _ = reply.send(self.reload().await);
+                }
+                Command::AddRule(rule, reply) => {
+                    let _ = reply.send(self.add_rule(*rule).await);
+                }
+                Command::RemoveRule(name, reply) => {
+                    let _ = reply.send(self.remove_rule(&name).await);
+                }
+                Command::SilencesChanged => {
+                    if let Some(monitor) = &self.monitor {
+                        monitor.silences_changed();
+                    }
+                }
+                Command::Stop(grace, reply) => {
+                    let report = match self.monitor.take() {
+                        Some(monitor) => {
+                            monitor.stop();
+                            monitor.finish(grace, false).await
+                        }
+                        None => ShutdownReport::default(),
+                    };
+                    let _ = reply.send(report);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Reads the settings and the config file again and applies them, or refuses them and keeps the old ones.
+    async fn reload(&mut self) -> Result<Reloaded, ApiError> {
+        let refused = |e: &dyn std::fmt::Display| {
+            let message = format!("the configuration was not reloaded, the running one carries on: {e}");
+            tracing::error!(error = %Inert(&message), "reload refused");
+            ApiError::new(axum::http::StatusCode::CONFLICT, "config_invalid", message)
+        };
+        let settings = (self.resolve)().map_err(|e| refused(&e))?;
+        let (old_network, new_network) = (&self.ctx.settings.network.value.name, &settings.network.value.name);
+        if old_network != new_network {
+            return Err(refused(&format_args!(
+                "the network changed from {} to {}; the store holds {} data: restart hmon serve to change networks",
+                Inert(old_network),
+                Inert(new_network),
+                Inert(old_network)
+            )));
+        }
+        let plan = Plan::from_config(&settings.config, &[], None).map_err(|e| refused(&e))?;
+        let old = &self.ctx.settings.config;
+        let restart = !settings.config.same_except(old, &["rules", "serve"])
+            || settings.mirror_url.value != self.ctx.settings.mirror_url.value
+            || settings.timeout.value != self.ctx.settings.timeout.value;
+        let serve_changed = !settings.config.same_at(old, "serve");
+        let rules = plan.rules.len();
+        if restart {
+            self.restart(settings, plan).await.map_err(|e| refused(&format_args!("{e:#}")))?;
+        } else {
+            let monitor = self.monitor.as_ref().ok_or_else(stopping)?;
+            let (rules, stale, running) = (plan.rules.clone(), plan.stale_cycles, plan.collectors());
+            monitor.set_rules(rules, stale, running).await.map_err(|e| {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot replace the rules");
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "the rules could not be replaced (the store could not be read): the old rules carry on",
+                )
+            })?;
+            self.plan = plan;
+            self.ctx = Context::new(settings, self.ctx.out.clone());
+        }
+        self.rules.send_replace(Arc::new(self.ctx.settings.config.file.rules.clone()));
+        if serve_changed {
+            tracing::warn!("[serve] changed: listen address and token settings take effect at the next start");
+        }
+        tracing::info!(rules, restarted = restart, "configuration reloaded");
+        Ok(Reloaded { rules, restarted: restart, serve_changed })
+    }
+
+    /// Stops the running pipeline and starts one for `plan`; if that fails, starts the old plan again.
+    async fn restart(&mut self, settings: Settings, plan: Plan) -> anyhow::Result<()> {
+        if let Some(monitor) = self.monitor.take() {
+            monitor.stop();
+            let report = monitor.finish(RESTART_GRACE, false).await;
+            if report.left_pending > 0 {
+                tracing::info!(pending = report.left_pending, "notifications wait in the outbox over the restart");
+            }
+        }
+        let out = self.ctx.out.clone();
+        let old_ctx = std::mem::replace(&mut self.ctx, Context::new(settings, out));
+        let old_plan = std::mem::replace(&mut self.plan, plan);
+        match self.start_monitor() {
+            Ok(monitor) => {
+                self.monitor = Some(monitor);
+                self.forget_unwatched();
+                Ok(())
+            }
+            Err(e) => {
+                (self.ctx, self.plan) = (old_ctx, old_plan);
+                match self.start_monitor() {
+                    Ok(monitor) => self.monitor = Some(monitor),
+                    Err(again) => tracing::error!(
+                        error = %Inert(format_args!("{again:#}")),
+                        "the pipeline could not be started again: restart hmon serve"
+                    ),
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// A pipeline for the current plan, on the store, model and event stream of the previous one.
+    fn start_monitor(&self) -> anyhow::Result<Monitor> {
+        let manager = pipeline::restore(&self.plan, &self.db)?;
+        let outbox = Outbox::new(self.db.clone());
+        let dispatcher = Dispatcher::start(self.plan.webhooks.clone(), outbox, DispatcherOptions::default())?;
+        let parts = Parts {
+            plan: self.plan.clone(),
+            client: self.ctx.mirror()?.clone(),
+            network: self.ctx.settings.network.value.clone(),
+            store: self.store.clone(),
+            db: self.db.clone(),
+            manager,
+            dispatcher,
+            once: false,
+            outputs: Some(self.outputs.clone()),
+        };
+        let (monitor, _events) = Monitor::start(parts);
+        Ok(monitor)
+    }
+
+    /// Drops from the model what the new plan no longer collects: accounts no longer watched, collectors no
+    /// longer run.
+    fn forget_unwatched(&self) {
+        let watched: Vec<String> = self.plan.accounts.iter().map(|a| a.id.to_string()).collect();
+        let running = self.plan.collectors();
+        self.outputs.model.update(|m| {
+            m.latest.retain(|_, s| match s.labels.get("account") {
+                Some(account) if s.name.starts_with("account_") => watched.contains(account),
+                _ => true,
+            });
+            m.collectors.retain(|name, _| running.contains(&name.as_str()));
+        });
+    }
+
+    async fn add_rule(&mut self, rule: RuleConfig) -> Result<Reloaded, ApiError> {
+        edit::check_new_rule(&self.ctx.settings.config.file, &rule).map_err(|refusal| match refusal {
+            Refusal::Invalid(message) => ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_rule", message),
+            Refusal::Exists(_) => ApiError::new(axum::http::StatusCode::CONFLICT, "rule_exists", refusal.to_string()),
+        })?;
+        let path = self.config_path()?;
+        self.edit_then_reload(&path, |path| edit::add_rule(path, &rule)).await
+    }
+
+    async fn remove_rule(&mut self, name: &str) -> Result<Reloaded, ApiError> {
+        if !self.ctx.settings.config.file.rules.iter().any(|r| r.name == name) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no rule named '{}'", Inert(name)),
+            ));
+        }
+        let path = self.config_path()?;
+        self.edit_then_reload(&path, |path| edit::remove_rule(path, name).map(|_| ())).await
+    }
+
+    /// Edits the config file, then reloads it; puts the old file back if the edit fails to load.
+    async fn edit_then_reload(
+        &mut self,
+        path: &std::path::Path,
+        change: impl FnOnce(&std::path::Path) -> anyhow::Result<()>,
+    ) -> Result<Reloaded, ApiError> {
+        let before = match std::fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if crate::config::is_absent(&e) => None,
+            Err(e) => return Err(internal("cannot read the config file", &e)),
+        };
+        change(path).map_err(|e| internal("cannot edit the config file", &format_args!("{e:#}")))?;
+        let reloaded = self.reload().await;
+        if reloaded.is_err() {
+            let undone = match &before {
+                Some(bytes) => edit::replace_file(path, bytes),
+                None => std::fs::remove_file(path).map_err(Into::into),
+            };
+            if let Err(e) = undone {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), path = %path.display(), "cannot undo a config edit");
+            }
+        }
+        reloaded
+    }
+
+    fn config_path(&self) -> Result<PathBuf, ApiError> {
+        self.ctx.settings.config_path.value.clone().ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "no_config_file",
+                "no config file is known (no config directory on this system): start hmon serve with --config PATH",
+            )
+        })
+    }
+}
+
+/// A failure of hmon's own: logged with its detail, answered without it.
+fn internal(what: &str, detail: &dyn std::fmt::Display) -> ApiError {
+    tracing::error!(error = %Inert(format_args!("{detail}")), "{what}");
+    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("{what}; see the server's log"))
+}
