@@ -21,6 +21,7 @@ mod queue;
 mod records;
 mod resilience;
 mod serve;
+mod serve_api;
 mod silence;
 mod tx;
 mod watch;

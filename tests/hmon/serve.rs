@@ -11,9 +11,19 @@ use crate::{run, Env, Spawned};
 
 /// Spawns `hmon serve args` with stderr piped; returns the process (killed on drop), the address it printed and
 /// the rest of its stderr, line by line.
-fn spawn_serve(env: &Env, args: &[&str]) -> (Spawned, SocketAddr, mpsc::Receiver<String>) {
+pub fn spawn_serve(env: &Env, args: &[&str]) -> (Spawned, SocketAddr, mpsc::Receiver<String>) {
+    spawn_serve_with(env, args, &[])
+}
+
+/// [`spawn_serve`] with extra environment variables.
+pub fn spawn_serve_with(
+    env: &Env,
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> (Spawned, SocketAddr, mpsc::Receiver<String>) {
     let child = env
         .std_command(assert_cmd::cargo::cargo_bin("hmon"))
+        .envs(vars.iter().copied())
         .arg("serve")
         .args(args)
         .stdin(Stdio::null())
@@ -44,7 +54,7 @@ fn spawn_serve(env: &Env, args: &[&str]) -> (Spawned, SocketAddr, mpsc::Receiver
 }
 
 /// A plain HTTP/1.1 GET: (status, headers in lower case, body).
-fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+pub fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(WAIT)).unwrap();
     write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", addr.port()).unwrap();
