@@ -27,6 +27,10 @@ use crate::store::{Db, SqliteStore};
 use crate::webhook::{Dispatcher, DispatcherOptions, Outbox};
 
 #[derive(Debug, Args)]
+#[command(after_help = "API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
+                        the variable wins when both are set. Without a token, hmon listens on loopback only, reads are \
+                        open and writes are refused; with one, every request but /-/healthy and /-/ready needs \
+                        Authorization: Bearer <token>.")]
 pub struct ServeArgs {
     /// Address to listen on; beyond loopback only with an API token (HMON_API_TOKEN or [serve] token_file)
     /// [default: [serve] listen, else 127.0.0.1:8754]
@@ -138,7 +142,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     if human {
         let _ = writeln!(std::io::stderr(), "hmon: listening on http://{bound} (store {})", path.display());
     }
-    tracing::info!(address = %bound, store = %path.display(), token = token_source.as_deref().unwrap_or("none"), "serving");
+    let token_shown = token_source.as_deref().unwrap_or("none");
+    tracing::info!(address = %bound, store = %path.display(), token = %token_shown, "serving");
 
     let mut failure = None;
     tokio::select! {
