@@ -13,6 +13,7 @@ mod collect;
 mod config;
 mod delivery;
 mod durable;
+mod examples;
 mod generated;
 mod hostile;
 mod network;
