@@ -165,21 +165,22 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on, loopback only for now [default: [serve] listen, else 127.0.0.1:8754]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on; beyond loopback only with an API token (HMON_API_TOKEN or [serve] token_file) [default: [serve] listen, else 127.0.0.1:8754]')
             [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Keep samples, alert state and the webhook outbox in this SQLite file [default: <data dir>/hmon/hmon.db]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log lines on stderr as text or as JSON objects, one a line (start, stop and, with -v, every request)')
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
             [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
-            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Validate the configuration (accounts, rules, webhooks, collection, listen address) and exit: 0 when valid, 3 when not. Opens neither the store nor the network')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Validate the configuration (accounts, rules, webhooks, collection, listen address, API token) and exit: 0 when valid, 3 when not. Opens neither the store nor the network')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

@@ -2002,7 +2002,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__serve)
-            opts="-q -v -h -V --listen --store --check --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
+            opts="-q -v -h -V --listen --store --check --log-format --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2014,6 +2014,10 @@ _hmon() {
                     ;;
                 --store)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --network)

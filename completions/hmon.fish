@@ -134,8 +134,10 @@ complete -c hmon -n "__fish_hmon_using_subcommand watch" -s q -l quiet -d 'Print
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c hmon -n "__fish_hmon_using_subcommand serve" -l listen -d 'Address to listen on, loopback only for now [default: [serve] listen, else 127.0.0.1:8754]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l listen -d 'Address to listen on; beyond loopback only with an API token (HMON_API_TOKEN or [serve] token_file) [default: [serve] listen, else 127.0.0.1:8754]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -l store -d 'Keep samples, alert state and the webhook outbox in this SQLite file [default: <data dir>/hmon/hmon.db]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l log-format -d 'Log lines on stderr as text or as JSON objects, one a line (start, stop and, with -v, every request)' -r -f -a "text\t'One human-readable line per event'
+json\t'One JSON object per line (tracing-subscriber\'s JSON format), for journald or a log shipper'"
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
@@ -143,11 +145,11 @@ complete -c hmon -n "__fish_hmon_using_subcommand serve" -l color -d 'When to us
 always\t''
 never\t''"
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
-complete -c hmon -n "__fish_hmon_using_subcommand serve" -l check -d 'Validate the configuration (accounts, rules, webhooks, collection, listen address) and exit: 0 when valid, 3 when not. Opens neither the store nor the network'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -l check -d 'Validate the configuration (accounts, rules, webhooks, collection, listen address, API token) and exit: 0 when valid, 3 when not. Opens neither the store nor the network'
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -l json -d 'Print JSON on stdout (and nothing else there)'
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
-complete -c hmon -n "__fish_hmon_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hmon -n "__fish_hmon_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand alert; and not __fish_seen_subcommand_from add list remove test silence queue help" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r

@@ -116,6 +116,11 @@ pub struct StoreSection {
 pub struct ServeSection {
     /// Address to listen on, e.g. "127.0.0.1:8754" (default: loopback, see `crate::serve::DEFAULT_LISTEN`).
     pub listen: Option<String>,
+    /// A file holding the API token (mode 600); `HMON_API_TOKEN` wins over it (see `crate::serve::token`).
+    pub token_file: Option<PathBuf>,
+    /// Host names a loopback listener answers to besides localhost, 127.0.0.1 and [::1], e.g. ["hmon.internal"].
+    #[serde(default)]
+    pub hosts: Vec<String>,
 }
 
 /// An `[[accounts]]` entry.

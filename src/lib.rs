@@ -44,7 +44,12 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => return report_clap_error(e),
     };
-    init_logging(cli.global.verbose, cli.global.quiet, output::stderr_color(cli.global.color));
+    // The daemon logs its start and stop at info, in the format it was asked for; other commands only warn.
+    let daemon = match &cli.command {
+        cli::Command::Serve(args) if !args.check => Some(args.log_format),
+        _ => None,
+    };
+    init_logging(cli.global.verbose, cli.global.quiet, output::stderr_color(cli.global.color), daemon);
     let overrides = cli.global.overrides(&matches);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -104,18 +109,20 @@ fn install_panic_hook() {
 }
 
 /// Log lines go to stderr, coloured only where `--color` (or, on auto, a terminal without `NO_COLOR`) says so.
-fn init_logging(verbose: u8, quiet: bool, color: bool) {
-    let level = match (quiet, verbose) {
-        (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "hmon=debug",
-        (false, _) => "debug",
+/// `daemon` (for `serve`) raises hmon's default level to info and picks text or JSON lines. `HMON_LOG` overrides
+/// the level. No event carries a request's headers, so neither the `Authorization` header nor the token is logged.
+fn init_logging(verbose: u8, quiet: bool, color: bool, daemon: Option<cmd::serve::LogFormat>) {
+    let level = match (quiet, verbose, daemon.is_some()) {
+        (true, _, _) => "error",
+        (false, 0, false) => "warn",
+        (false, 0, true) => "warn,hmon=info",
+        (false, 1, _) => "hmon=debug",
+        (false, _, _) => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HMON_LOG").unwrap_or_else(|_| level.into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(color)
-        .with_target(false)
-        .try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    let _ = match daemon {
+        Some(cmd::serve::LogFormat::Json) => builder.json().with_current_span(false).try_init(),
+        _ => builder.with_ansi(color).try_init(),
+    };
 }

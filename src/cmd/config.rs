@@ -96,6 +96,7 @@ fn show(ctx: &Context) -> anyhow::Result<()> {
         source: if listen.is_some() { Source::File } else { Source::Default },
         value: Some(listen.unwrap_or_else(|| crate::serve::DEFAULT_LISTEN.to_string())),
     });
+    entries.extend(serve_token_entries(s));
     if ctx.out.json {
         return ctx.out.json(&entries);
     }
@@ -107,6 +108,33 @@ fn show(ctx: &Context) -> anyhow::Result<()> {
         })
         .collect();
     ctx.out.table(&["Setting", "Value", "Source"], &rows)
+}
+
+/// `serve.token_file` (the path) and `serve.api_token` (whether `HMON_API_TOKEN` is set): never the token.
+fn serve_token_entries(s: &crate::settings::Settings) -> [Entry; 2] {
+    use crate::serve::token::ENV;
+    let file = s.config.file.serve.as_ref().and_then(|serve| serve.token_file.as_ref());
+    let file_entry = Entry {
+        key: "serve.token_file",
+        value: file.map(|p| p.display().to_string()),
+        source: if file.is_some() { Source::File } else { Source::Default },
+    };
+    let env = std::env::var_os(ENV);
+    let token_entry = match (env, file) {
+        (Some(v), _) if v.to_str().is_some_and(|v| !v.trim().is_empty()) => {
+            Entry { key: "serve.api_token", value: Some("set".into()), source: Source::Env(ENV) }
+        }
+        (Some(_), _) => Entry {
+            key: "serve.api_token",
+            value: Some("empty or not text: serve refuses it".into()),
+            source: Source::Env(ENV),
+        },
+        (None, Some(_)) => {
+            Entry { key: "serve.api_token", value: Some("from token_file".into()), source: Source::File }
+        }
+        (None, None) => Entry { key: "serve.api_token", value: None, source: Source::Default },
+    };
+    [file_entry, token_entry]
 }
 
 /// What `config check` found.

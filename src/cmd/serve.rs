@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::signals::{notice, ReloadSignal, StopSignals};
@@ -21,6 +21,7 @@ use super::watch::claim_for_network;
 use super::Context;
 use crate::error::Error;
 use crate::pipeline::{Event, Outputs, Plan};
+use crate::serve::auth::Access;
 use crate::serve::daemon::{self, DaemonHandle};
 use crate::serve::{self, AppState};
 use crate::settings::Settings;
@@ -29,8 +30,13 @@ use crate::text::Inert;
 use crate::webhook::DeliveryEvent;
 
 #[derive(Debug, Args)]
+#[command(after_help = "API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
+                        the variable wins when both are set. Without a token, hmon listens on loopback only, reads are \
+                        open and writes are refused; with one, every request but /-/healthy and /-/ready needs \
+                        Authorization: Bearer <token>.")]
 pub struct ServeArgs {
-    /// Address to listen on, loopback only for now [default: [serve] listen, else 127.0.0.1:8754]
+    /// Address to listen on; beyond loopback only with an API token (HMON_API_TOKEN or [serve] token_file)
+    /// [default: [serve] listen, else 127.0.0.1:8754]
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<String>,
 
@@ -38,10 +44,23 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     pub store: Option<PathBuf>,
 
-    /// Validate the configuration (accounts, rules, webhooks, collection, listen address) and exit: 0 when valid,
-    /// 3 when not. Opens neither the store nor the network
+    /// Validate the configuration (accounts, rules, webhooks, collection, listen address, API token) and exit: 0
+    /// when valid, 3 when not. Opens neither the store nor the network
     #[arg(long)]
     pub check: bool,
+
+    /// Log lines on stderr as text or as JSON objects, one a line (start, stop and, with -v, every request)
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
+    pub log_format: LogFormat,
+}
+
+/// How `serve` writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line (tracing-subscriber's JSON format), for journald or a log shipper.
+    Json,
 }
 
 /// How long deliveries may take to finish when stopping.
@@ -57,6 +76,10 @@ struct CheckReport {
     accounts: usize,
     rules: usize,
     webhooks: usize,
+    /// Where the API token comes from (`HMON_API_TOKEN` or `[serve] token_file PATH`), never the token.
+    token: Option<String>,
+    /// Host names accepted besides the loopback names.
+    hosts: Vec<String>,
 }
 
 pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
@@ -64,10 +87,17 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let signals = (!args.check).then(StopSignals::listen);
     let config = &ctx.settings.config;
     let plan = Plan::from_config(config, &[], None)?;
+    let token = serve::token::resolve(config, serve::token::from_env()?)?;
+    let access =
+        Access { token: token.as_ref().map(|t| t.token.clone()), hosts: serve::host::configured_hosts(config)?.into() };
     let from_file = config.file.serve.as_ref().and_then(|s| s.listen.as_deref());
-    let addr = serve::listen_addr(args.listen.as_deref(), from_file)?;
+    let addr = serve::listen_addr(args.listen.as_deref(), from_file, token.is_some())?;
+    if let Some(ignored) = token.as_ref().and_then(|t| t.ignored_file.as_ref()) {
+        ctx.out.warn(&format!("{} is set: [serve] token_file {} is ignored", serve::token::ENV, ignored.display()));
+    }
+    let token_source = token.map(|t| t.source.to_string());
     let Some(mut signals) = signals else {
-        return check(ctx, &plan, addr);
+        return check(ctx, &plan, addr, token_source, &access);
     };
 
     let listener =
@@ -101,15 +131,19 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         loopback_only: bound.ip().is_loopback(),
         daemon: Some(daemon.clone()),
         stopping: stopping_rx,
+        access,
     };
     let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
     let mut server = tokio::spawn(serve::run(listener, serve::app(state), async {
         let _ = server_stopped.await;
     }));
-    if !ctx.out.quiet {
+    // With JSON logs, stderr holds JSON only: the "serving" event says the same.
+    let human = !ctx.out.quiet && args.log_format == LogFormat::Text;
+    if human {
         let _ = writeln!(std::io::stderr(), "hmon: listening on http://{bound} (store {})", path.display());
     }
-    tracing::info!(address = %bound, "serving");
+    let token_shown = token_source.as_deref().unwrap_or("none");
+    tracing::info!(address = %bound, store = %path.display(), token = %token_shown, "serving");
 
     let failure = serve_until_stopped(&mut signals, &mut server, &daemon).await;
     // A second signal stops at once; the durable outbox keeps what was not delivered.
@@ -119,7 +153,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         let _ = said.recv_timeout(Duration::from_millis(200));
         std::process::exit(130);
     });
-    if !ctx.out.quiet && failure.is_none() {
+    if human && failure.is_none() {
         notice("hmon: stopping (Ctrl-C again to stop at once)");
     }
     tracing::info!("stopping");
@@ -139,6 +173,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             report.left_pending
         ));
     }
+    tracing::info!("stopped");
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
@@ -204,19 +239,25 @@ async fn log_events(mut events: tokio::sync::broadcast::Receiver<Event>) {
 }
 
 /// `serve --check`: everything is parsed and valid (the errors on the way out exit 3).
-fn check(ctx: &Context, plan: &Plan, listen: SocketAddr) -> anyhow::Result<()> {
+fn check(ctx: &Context, plan: &Plan, listen: SocketAddr, token: Option<String>, access: &Access) -> anyhow::Result<()> {
     let report = CheckReport {
         valid: true,
         listen,
         accounts: plan.accounts.len(),
         rules: plan.rules.len(),
         webhooks: plan.webhooks.len(),
+        token,
+        hosts: access.hosts.to_vec(),
     };
     if ctx.out.json {
         return ctx.out.json(&report);
     }
+    let api = match &report.token {
+        Some(source) => format!("API token from {source}"),
+        None => "no API token: reads open, writes refused".to_string(),
+    };
     ctx.out.text(&format!(
-        "configuration is valid: {} accounts, {} rules, {} webhooks; would listen on {listen}\n",
+        "configuration is valid: {} accounts, {} rules, {} webhooks; would listen on {listen}; {api}\n",
         report.accounts, report.rules, report.webhooks
     ))
 }

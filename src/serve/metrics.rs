@@ -72,6 +72,16 @@ pub fn render(model: &Model, build_version: &str, uptime: Duration) -> String {
     out
 }
 
+/// The name of every family `/metrics` can serve: each metric of [`METRICS`] and the pipeline's own families, in
+/// name order. For checking what dashboards and alert rules elsewhere query.
+pub fn family_names() -> Vec<String> {
+    let own = own_families(&Model::default(), "", Duration::ZERO).into_keys();
+    let mut names: Vec<String> =
+        own.chain(METRICS.iter().map(|(metric, kind, _)| family_name(metric, *kind))).collect();
+    names.sort();
+    names
+}
+
 /// `hmon_<metric>`, with `_total` for a counter.
 fn family_name(metric: &str, kind: Kind) -> String {
     match kind {

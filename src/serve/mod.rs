@@ -4,17 +4,20 @@
 //! listener its caller bound until a shutdown future completes. Every error is JSON of one shape
 //! ([`error::ApiError`]); every response carries `X-Content-Type-Options: nosniff`; request bodies and handler
 //! time are bounded; on loopback, a request for a host other than the loopback names is refused ([`host`]).
+//! Access is decided by one middleware ([`auth`]) from the API token ([`token`]).
 
+pub mod auth;
 mod body;
 pub mod daemon;
 pub mod error;
 mod events;
 mod health;
-mod host;
+pub mod host;
 pub mod metrics;
 mod router;
 mod rules;
 mod silences;
+pub mod token;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -61,12 +64,14 @@ pub struct AppState {
     pub ready: Arc<AtomicBool>,
     /// The collectors whose first cycle must end before `/-/ready` answers 200.
     pub collectors: Arc<[String]>,
-    /// Refuse a `Host` other than the loopback names (on a loopback listener).
+    /// Refuse a `Host` other than the loopback names and `access.hosts` (on a loopback listener).
     pub loopback_only: bool,
     /// The running daemon: rules, reload, silences and events; `None` when no pipeline runs (those answer 503).
     pub daemon: Option<daemon::DaemonHandle>,
     /// Becomes true when the server shuts down: open streams end.
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// The API token and the extra host names ([`auth`]).
+    pub access: auth::Access,
 }
 
 impl AppState {
@@ -90,9 +95,9 @@ pub async fn run(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
-/// The address to listen on: `--listen`, else `[serve] listen`, else [`DEFAULT_LISTEN`]. Only loopback addresses
-/// are accepted for now: the API has no authentication yet (exit 3 otherwise).
-pub fn listen_addr(flag: Option<&str>, config: Option<&str>) -> Result<SocketAddr, Error> {
+/// The address to listen on: `--listen`, else `[serve] listen`, else [`DEFAULT_LISTEN`]. An address other than
+/// loopback is accepted only when an API token is set (`has_token`); without one, exit 3 with how to set it.
+pub fn listen_addr(flag: Option<&str>, config: Option<&str>, has_token: bool) -> Result<SocketAddr, Error> {
     let (text, what) = match (flag, config) {
         (Some(f), _) => (f, "--listen"),
         (None, Some(c)) => (c, "[serve] listen"),
@@ -104,10 +109,11 @@ pub fn listen_addr(flag: Option<&str>, config: Option<&str>) -> Result<SocketAdd
             crate::text::inert(text)
         ))
     })?;
-    if !addr.ip().is_loopback() {
+    if !addr.ip().is_loopback() && !has_token {
         return Err(Error::config(format!(
-            "{what}: {addr} is not a loopback address; hmon serve has no API token yet, so it only listens on \
-             127.0.0.1 or [::1] (put a reverse proxy with authentication in front to reach it from elsewhere)"
+            "{what}: {addr} is not a loopback address, and no API token is set: listening beyond 127.0.0.1 or [::1] \
+             needs one; {}",
+            token::HOW_TO_SET
         )));
     }
     Ok(addr)

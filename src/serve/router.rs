@@ -9,12 +9,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use super::{
-    error, events, health, host, log_request, metrics, rules, silences, AppState, BODY_LIMIT, REQUEST_TIMEOUT,
+    auth, error, events, health, host, log_request, metrics, rules, silences, AppState, BODY_LIMIT, REQUEST_TIMEOUT,
 };
 
 /// The router with every route and layer.
 pub fn app(state: AppState) -> Router {
     let loopback_only = state.loopback_only;
+    let access = state.access.clone();
     let router = Router::new()
         .route("/-/healthy", get(health::healthy))
         .route("/-/ready", get(health::ready))
@@ -28,7 +29,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);
-    let router = if loopback_only { router.layer(middleware::from_fn(host::loopback_host)) } else { router };
+    // The token check covers every route and the fallback; on loopback the Host check runs before it.
+    let router = router.layer(middleware::from_fn_with_state(access.clone(), auth::require_token));
+    let router =
+        if loopback_only { router.layer(middleware::from_fn_with_state(access, host::loopback_host)) } else { router };
     router
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

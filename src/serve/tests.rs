@@ -17,7 +17,7 @@ use crate::pipeline::Event;
 use crate::store::Db;
 use crate::timestamp::Timestamp;
 
-fn state() -> (AppState, ModelWriter) {
+pub(super) fn state() -> (AppState, ModelWriter) {
     let (writer, handle) = model::model();
     let state = AppState {
         model: handle,
@@ -30,11 +30,12 @@ fn state() -> (AppState, ModelWriter) {
         loopback_only: true,
         daemon: None,
         stopping: tokio::sync::watch::channel(false).1,
+        access: auth::Access::default(),
     };
     (state, writer)
 }
 
-async fn send(state: &AppState, method: &str, uri: &str, host: Option<&str>) -> Response {
+pub(super) async fn send(state: &AppState, method: &str, uri: &str, host: Option<&str>) -> Response {
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(host) = host {
         request = request.header(header::HOST, host);
@@ -51,7 +52,7 @@ async fn body(response: Response) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-async fn json_error(response: Response) -> (String, String) {
+pub(super) async fn json_error(response: Response) -> (String, String) {
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
     let doc: Value = serde_json::from_str(&body(response).await).unwrap();
     let error = doc["error"].as_object().unwrap_or_else(|| panic!("no error object: {doc}"));
@@ -123,9 +124,12 @@ async fn unknown_paths_are_404_json() {
 
 #[tokio::test]
 async fn a_wrong_method_is_405_json_with_allow() {
-    let (state, _writer) = state();
+    let (mut state, _writer) = state();
+    state.access.token = Some(token::ApiToken::new("t0ken", "test").unwrap());
     for uri in ["/metrics", "/-/healthy", "/-/ready"] {
-        let response = send(&state, "POST", uri, Some("localhost")).await;
+        let request =
+            Request::post(uri).header(header::HOST, "localhost").header(header::AUTHORIZATION, "Bearer t0ken");
+        let response = app(state.clone()).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{uri}");
         let allow = response.headers().get(header::ALLOW).map(|v| v.to_str().unwrap().to_string());
         assert!(allow.as_deref().is_some_and(|a| a.contains("GET")), "{uri}: Allow {allow:?}");
@@ -145,7 +149,7 @@ async fn on_loopback_a_foreign_host_is_refused() {
     for host in ["localhost:8754", "127.0.0.1", "[::1]:1"] {
         assert_eq!(send(&state, "GET", "/-/healthy", Some(host)).await.status(), StatusCode::OK, "{host}");
     }
-    // Not on loopback (later, with a token), the check is off.
+    // Not on loopback (so with a token), the check is off: the token protects against DNS rebinding.
     let open = AppState { loopback_only: false, ..state };
     assert_eq!(send(&open, "GET", "/-/healthy", Some("hmon.example")).await.status(), StatusCode::OK);
 }
@@ -167,18 +171,29 @@ async fn a_body_over_the_limit_is_413() {
 }
 
 #[test]
-fn the_listen_address_comes_from_the_flag_then_the_file_and_stays_on_loopback() {
-    assert_eq!(listen_addr(None, None).unwrap().to_string(), DEFAULT_LISTEN);
-    assert_eq!(listen_addr(None, Some("127.0.0.1:1")).unwrap().port(), 1);
-    assert_eq!(listen_addr(Some("[::1]:2"), Some("127.0.0.1:1")).unwrap().port(), 2);
+fn the_listen_address_comes_from_the_flag_then_the_file_and_stays_on_loopback_without_a_token() {
+    for token in [false, true] {
+        assert_eq!(listen_addr(None, None, token).unwrap().to_string(), DEFAULT_LISTEN);
+        assert_eq!(listen_addr(None, Some("127.0.0.1:1"), token).unwrap().port(), 1);
+        assert_eq!(listen_addr(Some("[::1]:2"), Some("127.0.0.1:1"), token).unwrap().port(), 2);
+    }
     for (flag, file, said) in [
         (Some("0.0.0.0:8754"), None, "--listen"),
         (None, Some("192.0.2.1:80"), "[serve] listen"),
-        (Some("localhost:80"), None, "not an address"),
-        (Some("127.0.0.1"), None, "not an address"),
+        (Some("[::]:80"), None, "HMON_API_TOKEN"),
+        (None, Some("192.0.2.1:80"), "[serve] token_file"),
     ] {
-        let err = listen_addr(flag, file).unwrap_err();
+        let err = listen_addr(flag, file, false).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err.clone().into()).code(), 3);
+        assert!(err.to_string().contains(said) && err.to_string().contains("not a loopback address"), "{err}");
+        // With a token, the same address is accepted.
+        assert!(listen_addr(flag, file, true).unwrap().ip().is_unspecified() == flag.is_some(), "{flag:?}");
+    }
+    for (flag, said) in [(Some("localhost:80"), "not an address"), (Some("127.0.0.1"), "not an address")] {
+        let err = listen_addr(flag, None, true).unwrap_err();
         assert_eq!(crate::error::exit_code(&err.clone().into()).code(), 3);
         assert!(err.to_string().contains(said), "{err}");
     }
 }
+
+mod auth_paths;

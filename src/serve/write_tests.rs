@@ -22,6 +22,9 @@ use crate::store::{Db, SqliteStore};
 /// How long a test waits for the pipeline before it fails (a guard against hanging, not a measurement).
 const WAIT: Duration = Duration::from_secs(30);
 
+/// Writes need the API token.
+const TOKEN: &str = "write-tests-token";
+
 const CONFIG: &str = "\
 # The team's monitor.
 network = \"testnet\"
@@ -72,13 +75,21 @@ async fn harness(config: &str) -> Harness {
         loopback_only: true,
         daemon: Some(handle),
         stopping: stopping_rx,
+        access: super::auth::Access {
+            token: Some(super::token::ApiToken::new(TOKEN, "the test token").unwrap()),
+            hosts: Arc::new([]),
+        },
     };
     Harness { state, outputs, config: path, stopping, _dir: dir }
 }
 
 impl Harness {
     async fn send(&self, method: &str, uri: &str, body: Option<Value>) -> Response {
-        let mut request = Request::builder().method(method).uri(uri).header(header::HOST, "localhost");
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "localhost")
+            .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
         let body = match body {
             Some(json) => {
                 request = request.header(header::CONTENT_TYPE, "application/json");
@@ -163,7 +174,11 @@ async fn invalid_duplicate_and_malformed_rules_are_refused_and_the_file_is_untou
     let message = json_of(response).await["error"]["message"].as_str().unwrap().to_string();
     assert!(message.contains("thresold"), "{message}");
 
-    let request = Request::post("/api/v1/rules").header(header::HOST, "localhost").body(Body::from("name=x")).unwrap();
+    let request = Request::post("/api/v1/rules")
+        .header(header::HOST, "localhost")
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::from("name=x"))
+        .unwrap();
     let response = app(h.state.clone()).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(error_code(response).await, "unsupported_media_type");

@@ -38,6 +38,33 @@ fn show_masks_secrets_and_names_sources() {
 }
 
 #[test]
+fn show_names_the_token_file_and_whether_the_token_is_set_never_the_token() {
+    let env = Env::start();
+    let token_file = env.dir.path().join("api-token");
+    env.write_config(&format!("{FAST_RETRIES}[serve]\ntoken_file = {token_file:?}\n"));
+    let show = |token: Option<&str>| {
+        let mut cmd = env.hmon();
+        if let Some(token) = token {
+            cmd.env("HMON_API_TOKEN", token);
+        }
+        let (code, stdout, stderr) = run(cmd.args(["config", "show", "--json"]));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stdout.contains("tok-sekrit") && !stderr.contains("tok-sekrit"), "{stdout}{stderr}");
+        let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let get = |k: &str| out.as_array().unwrap().iter().find(|e| e["key"] == k).cloned().unwrap();
+        (get("serve.token_file"), get("serve.api_token"))
+    };
+    let (file, token) = show(None);
+    assert_eq!((file["value"].as_str(), file["source"].as_str()), (token_file.to_str(), Some("file")));
+    assert_eq!((token["value"].as_str(), token["source"].as_str()), (Some("from token_file"), Some("file")));
+    let (_, token) = show(Some("tok-sekrit"));
+    assert_eq!((token["value"].as_str(), token["source"].as_str()), (Some("set"), Some("env HMON_API_TOKEN")));
+    env.write_config(FAST_RETRIES);
+    let (file, token) = show(None);
+    assert_eq!((file["value"].as_str(), token["value"].as_str()), (None, None));
+}
+
+#[test]
 fn mirror_url_credentials_are_masked_in_show_check_and_errors() {
     let env = Env::start();
     env.mirror.account("0.0.1001", 1, &[]);

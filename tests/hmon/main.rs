@@ -13,6 +13,7 @@ mod collect;
 mod config;
 mod delivery;
 mod durable;
+mod examples;
 mod generated;
 mod hostile;
 mod network;
@@ -76,9 +77,16 @@ impl Env {
     /// A process with this env's variables: `program` is `hmon`, or something that runs it (`script`).
     pub fn std_command(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut cmd = std::process::Command::new(program);
-        for var in
-            ["OPERATOR_ID", "OPERATOR_KEY", "HMON_NETWORK", "HMON_TIMEOUT", "HMON_LOG", "NO_COLOR", "RUST_BACKTRACE"]
-        {
+        for var in [
+            "OPERATOR_ID",
+            "OPERATOR_KEY",
+            "HMON_NETWORK",
+            "HMON_TIMEOUT",
+            "HMON_LOG",
+            "HMON_API_TOKEN",
+            "NO_COLOR",
+            "RUST_BACKTRACE",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("HOME", self.dir.path())

@@ -12,20 +12,37 @@ use crate::{run, Env, Spawned};
 /// Spawns `hmon serve args` with stderr piped; returns the process (killed on drop), the address it printed and
 /// the rest of its stderr, line by line.
 pub fn spawn_serve(env: &Env, args: &[&str]) -> (Spawned, SocketAddr, mpsc::Receiver<String>) {
-    spawn_serve_with(env, args, &[])
+    let (child, addr, rx, _before) = spawn_serve_with(env, args, &[]);
+    (child, addr, rx)
 }
 
-/// [`spawn_serve`] with extra environment variables.
+/// [`spawn_serve`] with environment variables; also returns the stderr lines before the address.
 pub fn spawn_serve_with(
     env: &Env,
     args: &[&str],
     vars: &[(&str, &str)],
-) -> (Spawned, SocketAddr, mpsc::Receiver<String>) {
+) -> (Spawned, SocketAddr, mpsc::Receiver<String>, Vec<String>) {
+    let (child, rx) = spawn_piped(env, args, vars);
+    let mut before = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx.recv_timeout(left).unwrap_or_else(|e| panic!("no 'listening on' line on stderr: {e}"));
+        if let Some(rest) = line.strip_prefix("hmon: listening on http://") {
+            let addr = rest.split_whitespace().next().unwrap_or("").parse().expect("a socket address");
+            return (child, addr, rx, before);
+        }
+        before.push(line);
+    }
+}
+
+/// `hmon serve args` with `vars`, stderr piped into a channel line by line.
+fn spawn_piped(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> (Spawned, mpsc::Receiver<String>) {
     let child = env
         .std_command(assert_cmd::cargo::cargo_bin("hmon"))
-        .envs(vars.iter().copied())
         .arg("serve")
         .args(args)
+        .envs(vars.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -42,22 +59,20 @@ pub fn spawn_serve_with(
             }
         }
     });
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx.recv_timeout(left).unwrap_or_else(|e| panic!("no 'listening on' line on stderr: {e}"));
-        if let Some(rest) = line.strip_prefix("hmon: listening on http://") {
-            let addr = rest.split_whitespace().next().unwrap_or("").parse().expect("a socket address");
-            return (child, addr, rx);
-        }
-    }
+    (child, rx)
 }
 
 /// A plain HTTP/1.1 GET: (status, headers in lower case, body).
 pub fn get(addr: SocketAddr, path: &str) -> (u16, String, String) {
+    get_with(addr, path, "")
+}
+
+/// [`get`] with extra header lines (`Name: value\r\n` each).
+fn get_with(addr: SocketAddr, path: &str, headers: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(WAIT)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n", addr.port()).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{headers}Connection: close\r\n\r\n", addr.port())
+        .unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).expect("read the response");
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
@@ -130,4 +145,136 @@ fn check_validates_the_config_without_opening_the_store() {
     env.write_config(&text.replace("threshold = 10.0", "threshold = \"ten\""));
     let (code, _, stderr) = run(env.hmon().args(["serve", "--check"]));
     assert_eq!(code, 3, "a bad rule: {stderr}");
+}
+
+/// Sends SIGTERM and waits for exit 0; returns every stderr line after the ones already read.
+#[cfg(unix)]
+fn stop(mut child: Spawned, stderr: mpsc::Receiver<String>) -> Vec<String> {
+    let _ = std::process::Command::new("kill").args(["-TERM", &child.0.id().to_string()]).status();
+    assert_eq!(child.wait_within(Duration::from_secs(10)).code(), Some(0));
+    // The process has exited: its stderr is closed, so the reader thread ends the channel.
+    stderr.iter().collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn with_a_token_metrics_need_it_and_the_token_never_reaches_the_log() {
+    const TOKEN: &str = "e2e-Token-7f3a9c1d5b";
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 500_000_000, &[]);
+    config(&env, &[], "");
+    let store = env.dir.path().join("hmon.db");
+    let args = ["-v", "--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
+    let (child, addr, stderr, before) = spawn_serve_with(&env, &args, &[("HMON_API_TOKEN", TOKEN)]);
+
+    let (status, head, body) = get(addr, "/metrics");
+    assert_eq!(status, 401, "{body}");
+    assert!(head.contains("www-authenticate: bearer realm=\"hmon\""), "{head}");
+    assert!(body.contains("\"missing_token\""), "{body}");
+    let (status, _, body) = get_with(addr, "/metrics", "Authorization: Bearer e2e-Token-wrong\r\n");
+    assert_eq!(status, 401);
+    assert!(body.contains("\"invalid_token\""), "{body}");
+    let (status, _, body) = get_with(addr, "/metrics", &format!("Authorization: Bearer {TOKEN}\r\n"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("hmon_build_info{"), "{body}");
+    assert_eq!(get(addr, "/-/healthy").0, 200, "health stays open");
+
+    let mut lines = before;
+    lines.extend(stop(child, stderr));
+    let all = lines.join("\n");
+    assert!(all.contains("http request") && all.contains("status=401"), "-v logs every request: {all}");
+    assert!(all.contains("token=HMON_API_TOKEN"), "the start line names the token's source: {all}");
+    assert!(!all.contains(TOKEN) && !all.contains("e2e-Token"), "a token reached stderr: {all}");
+}
+
+#[cfg(unix)]
+#[test]
+fn json_logs_put_only_json_on_stderr() {
+    let env = Env::start();
+    config(&env, &[], "");
+    let store = env.dir.path().join("hmon.db");
+    let args = ["--log-format", "json", "--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
+    let (child, stderr) = spawn_piped(&env, &args, &[]);
+    let event = |line: &str| -> serde_json::Value {
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"))
+    };
+    let addr: SocketAddr = loop {
+        let line = stderr.recv_timeout(WAIT).expect("a 'serving' event");
+        let doc = event(&line);
+        if doc["fields"]["message"] == "serving" {
+            assert_eq!(doc["level"], "INFO", "{line}");
+            assert_eq!(doc["fields"]["token"], "none", "{line}");
+            break doc["fields"]["address"].as_str().expect("the address").parse().expect("a socket address");
+        }
+    };
+    assert_eq!(get(addr, "/-/healthy").0, 200);
+    let messages: Vec<String> =
+        stop(child, stderr).iter().map(|l| event(l)["fields"]["message"].as_str().unwrap_or("").to_string()).collect();
+    assert!(messages.contains(&"stopping".to_string()) && messages.contains(&"stopped".to_string()), "{messages:?}");
+}
+
+#[test]
+fn check_validates_the_token_and_allows_other_addresses_only_with_one() {
+    const TOKEN: &str = "check-Token-41d0c";
+    let env = Env::start();
+    config(&env, &[], "");
+    let base = std::fs::read_to_string(env.config_path()).unwrap();
+    let check = |vars: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = env.hmon();
+        cmd.envs(vars.iter().copied()).args(["serve", "--check"]).args(extra);
+        let (code, stdout, stderr) = run(&mut cmd);
+        assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN), "the token was printed: {stdout}{stderr}");
+        (code, stdout, stderr)
+    };
+    let anywhere = ["--listen", "0.0.0.0:8754"];
+
+    let (code, _, stderr) = check(&[], &anywhere);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("not a loopback address") && stderr.contains("HMON_API_TOKEN"), "{stderr}");
+    let (code, stdout, stderr) = check(&[], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("no API token: reads open, writes refused"), "{stdout}");
+
+    let (code, stdout, stderr) = check(&[("HMON_API_TOKEN", TOKEN)], &anywhere);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("0.0.0.0:8754") && stdout.contains("API token from HMON_API_TOKEN"), "{stdout}");
+    let (code, _, stderr) = check(&[("HMON_API_TOKEN", " ")], &[]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("HMON_API_TOKEN is empty"), "{stderr}");
+
+    let file = env.dir.path().join("api-token");
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    env.write_config(&format!("{base}\n[serve]\ntoken_file = {file:?}\nhosts = [\"hmon.internal\"]\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let (code, _, stderr) = check(&[], &anywhere);
+        assert_eq!(code, 3, "{stderr}");
+        assert!(stderr.contains("readable by others") && stderr.contains("chmod 600"), "{stderr}");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let (code, stdout, stderr) = check(&[], &anywhere);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("API token from [serve] token_file"), "{stdout}");
+    let (code, stdout, stderr) = check(&[("HMON_API_TOKEN", "from-env")], &["--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("[serve] token_file") && stderr.contains("is ignored"), "both set: {stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (report["token"].as_str(), report["hosts"][0].as_str()),
+        (Some("HMON_API_TOKEN"), Some("hmon.internal"))
+    );
+
+    std::fs::write(&file, "\n").unwrap();
+    let (code, _, stderr) = check(&[], &[]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("key 'serve.token_file'") && stderr.contains("is empty"), "{stderr}");
+    std::fs::remove_file(&file).unwrap();
+    let (code, _, stderr) = check(&[], &[]);
+    assert!(code == 3 && stderr.contains("no such file"), "{stderr}");
+
+    env.write_config(&format!("{base}\n[serve]\nhosts = [\"hmon.internal:8754\"]\n"));
+    let (code, _, stderr) = check(&[], &[]);
+    assert!(code == 3 && stderr.contains("key 'serve.hosts'"), "{stderr}");
 }

@@ -51,7 +51,8 @@ fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u
 fn serve(env: &Env) -> (crate::Spawned, SocketAddr, mpsc::Receiver<String>) {
     let store = env.dir.path().join("hmon.db");
     let args = ["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
-    spawn_serve_with(env, &args, &[("HMON_API_TOKEN", TOKEN), ("HMON_LOG", "hmon=info")])
+    let (child, addr, stderr, _) = spawn_serve_with(env, &args, &[("HMON_API_TOKEN", TOKEN)]);
+    (child, addr, stderr)
 }
 
 /// Waits for a stderr line containing `what`.

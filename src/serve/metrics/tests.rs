@@ -338,3 +338,15 @@ pub(crate) fn assert_promtool_accepts(text: &str) {
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && said.is_empty(), "promtool check metrics: {}: {said}\n{text}", out.status);
 }
+
+#[test]
+fn family_names_are_exactly_what_a_full_model_renders() {
+    let names = family_names();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats: {names:?}");
+    let text = render(&realistic_model(), "1.0.0", Duration::from_secs(1));
+    let rendered: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# TYPE ")?.split(' ').next()).collect();
+    assert_eq!(rendered, names, "the realistic model has every metric, so it renders every family");
+    for name in ["hmon_account_balance_hbar", "hmon_alerts", "hmon_collector_errors_total", "hmon_build_info"] {
+        assert!(names.iter().any(|n| n == name), "{name} missing from {names:?}");
+    }
+}

@@ -1,0 +1,134 @@
+//! Who may call the API: one middleware around every route, keyed on the method and the path.
+//!
+//! - `GET`/`HEAD` of `/-/healthy` and `/-/ready` are always open (load balancers and systemd probes carry no
+//!   token).
+//! - Writes (every method but `GET` and `HEAD`, and `/-/reload` with any method) need `Authorization: Bearer
+//!   <token>`; with no token configured they are refused with 403 `writes_need_token`.
+//! - With a token configured, reads need it too; without one (loopback only, see [`super::listen_addr`]), reads are
+//!   open.
+//! - A missing token is 401 `missing_token`, a wrong one 401 `invalid_token`, both with `WWW-Authenticate: Bearer
+//!   realm="hmon"`; neither says more.
+//!
+//! A middleware rather than an extractor: an extractor protects only the handlers that name it, so a route added
+//! later without it would be open; this layer covers every route and the fallback, present and future.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::token::{ApiToken, HOW_TO_SET};
+use super::ApiError;
+
+/// What the server lets in: the API token (if any) and the extra host names a loopback listener answers to.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// The token requests must carry; `None`: reads open, writes refused.
+    pub token: Option<ApiToken>,
+    /// `[serve] hosts`: names accepted in `Host` on a loopback listener besides the loopback names, lower case.
+    pub hosts: Arc<[String]>,
+}
+
+/// The challenge sent with every 401.
+const CHALLENGE: &str = "Bearer realm=\"hmon\"";
+
+/// Paths whose reads are open whatever the token.
+const OPEN_PATHS: &[&str] = &["/-/healthy", "/-/ready"];
+
+/// Whether the request changes something: any method but `GET` and `HEAD`, and the reload endpoint whatever its
+/// method.
+fn is_write(method: &Method, path: &str) -> bool {
+    !(method == Method::GET || method == Method::HEAD) || path == "/-/reload"
+}
+
+/// The middleware: lets the request through or answers 401 or 403 (see the module's description).
+pub async fn require_token(State(access): State<Access>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let write = is_write(request.method(), path);
+    if !write && OPEN_PATHS.contains(&path) {
+        return next.run(request).await;
+    }
+    let Some(token) = &access.token else {
+        if write {
+            return ApiError::new(
+                StatusCode::FORBIDDEN,
+                "writes_need_token",
+                format!("changes through the API need an API token: {HOW_TO_SET}, then send Authorization: Bearer"),
+            )
+            .into_response();
+        }
+        return next.run(request).await;
+    };
+    match bearer(request.headers().get(header::AUTHORIZATION)) {
+        Presented::Missing => unauthorized("missing_token", "this request needs Authorization: Bearer <token>"),
+        Presented::Token(candidate) if token.matches(candidate) => next.run(request).await,
+        Presented::Token(_) | Presented::Malformed => unauthorized("invalid_token", "the API token is invalid"),
+    }
+}
+
+/// What the `Authorization` header holds.
+enum Presented<'a> {
+    Missing,
+    /// Present but not `Bearer <token>`.
+    Malformed,
+    Token(&'a [u8]),
+}
+
+/// The token of `Authorization: Bearer <token>` (the scheme in any case, spaces after it).
+fn bearer(value: Option<&HeaderValue>) -> Presented<'_> {
+    let Some(value) = value else { return Presented::Missing };
+    let bytes = value.as_bytes();
+    let Some((scheme, rest)) = bytes.iter().position(|&b| b == b' ').map(|i| bytes.split_at(i)) else {
+        return Presented::Malformed;
+    };
+    let token = rest.trim_ascii();
+    if !scheme.eq_ignore_ascii_case(b"bearer") || token.is_empty() {
+        return Presented::Malformed;
+    }
+    Presented::Token(token)
+}
+
+fn unauthorized(code: &'static str, message: &'static str) -> Response {
+    let mut response = ApiError::new(StatusCode::UNAUTHORIZED, code, message).into_response();
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(CHALLENGE));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_are_every_method_but_get_and_head_and_reload_always() {
+        for (method, path, write) in [
+            (Method::GET, "/metrics", false),
+            (Method::HEAD, "/metrics", false),
+            (Method::POST, "/api/v1/rules", true),
+            (Method::DELETE, "/api/v1/silences/x", true),
+            (Method::PUT, "/api/v1/rules/x", true),
+            (Method::PATCH, "/api/v1/rules/x", true),
+            (Method::OPTIONS, "/metrics", true),
+            (Method::GET, "/-/reload", true),
+            (Method::POST, "/-/reload", true),
+        ] {
+            assert_eq!(is_write(&method, path), write, "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn only_a_bearer_scheme_with_a_token_is_a_token() {
+        let token = |v: &'static str| match bearer(Some(&HeaderValue::from_static(v))) {
+            Presented::Token(t) => Some(String::from_utf8(t.to_vec()).unwrap()),
+            Presented::Missing => panic!("present"),
+            Presented::Malformed => None,
+        };
+        assert_eq!(token("Bearer abc").as_deref(), Some("abc"));
+        assert_eq!(token("bearer   abc ").as_deref(), Some("abc"));
+        for bad in ["Bearer", "Bearer ", "Basic abc", "Bearerabc", "abc", ""] {
+            assert_eq!(token(bad), None, "{bad}");
+        }
+        assert!(matches!(bearer(None), Presented::Missing));
+    }
+}
