@@ -27,7 +27,6 @@ use crate::serve::{self, AppState};
 use crate::settings::Settings;
 use crate::store::{Db, SqliteStore};
 use crate::text::Inert;
-use crate::webhook::DeliveryEvent;
 
 #[derive(Debug, Args)]
 #[command(after_help = "API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
@@ -207,14 +206,11 @@ async fn serve_until_stopped(
     }
 }
 
-/// Logs what the pipeline does that an operator should hear about: collector and store failures, alerts,
-/// failed deliveries. Network text is made inert.
+/// Logs every alert notification the pipeline queues (collector failures and deliveries are logged where they
+/// happen). Network text is made inert.
 async fn log_events(mut events: tokio::sync::broadcast::Receiver<Event>) {
     loop {
         match events.recv().await {
-            Ok(Event::CollectorError { collector, message, .. }) => {
-                tracing::warn!(collector = %Inert(&collector), error = %Inert(&message), "collection failed");
-            }
             Ok(Event::Alert(n)) => tracing::info!(
                 rule = %Inert(&n.rule),
                 status = ?n.status,
@@ -223,15 +219,9 @@ async fn log_events(mut events: tokio::sync::broadcast::Receiver<Event>) {
                 id = %n.id,
                 "alert"
             ),
-            Ok(Event::Delivery(DeliveryEvent::Retrying { webhook, id, attempt, reason, .. })) => tracing::warn!(
-                webhook = %Inert(&webhook), id = %Inert(&id), attempt, reason = %Inert(&reason), "delivery failed; will retry"
-            ),
-            Ok(Event::Delivery(DeliveryEvent::Dropped { webhook, id, attempts, reason })) => tracing::error!(
-                webhook = %Inert(&webhook), id = %Inert(&id), attempts, reason = %Inert(&reason), "delivery given up: kept as a dead letter"
-            ),
             Ok(_) => {}
             Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                tracing::warn!(missed, "the log fell behind the pipeline; events were skipped");
+                tracing::warn!(missed, "the log fell behind the pipeline; alert lines were skipped");
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }

@@ -167,7 +167,7 @@ impl Outbox {
         }
         let now_ms = Timestamp::now().as_millis();
         for (seq, reason) in undecodable {
-            tracing::warn!(seq, error = %reason, "a webhook outbox row is now a dead letter");
+            tracing::warn!(seq, error = %crate::text::Inert(&reason), "a webhook outbox row is now a dead letter");
             scan.next_ms.remove(&seq);
             bury_on(&conn, seq, None, now_ms, &reason)?;
         }
