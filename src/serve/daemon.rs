@@ -335,7 +335,21 @@ impl Daemon {
             Err(e) if crate::config::is_absent(&e) => None,
             Err(e) => return Err(internal("cannot read the config file", &e)),
         };
-        change(path).map_err(|e| internal("cannot edit the config file", &format_args!("{e:#}")))?;
+        change(path).map_err(|e| {
+            let io = e.chain().find_map(|cause| cause.downcast_ref::<std::io::Error>());
+            match io.map(std::io::Error::kind) {
+                Some(std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem) => ApiError::new(
+                    axum::http::StatusCode::CONFLICT,
+                    "config_read_only",
+                    format!(
+                        "the config file {} cannot be written by hmon serve (permission denied or a read-only file \
+                         system): edit it by hand and reload, or give hmon a config file it may write",
+                        path.display()
+                    ),
+                ),
+                _ => internal("cannot edit the config file", &format_args!("{e:#}")),
+            }
+        })?;
         let reloaded = self.reload().await;
         if reloaded.is_err() {
             let undone = match &before {
