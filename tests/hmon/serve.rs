@@ -107,6 +107,7 @@ fn serve_gets_ready_exposes_metrics_and_stops_on_sigterm() {
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/plain; version=0.0.4; charset=utf-8"), "{head}");
     assert!(body.contains("hmon_account_balance_hbar{account=\"0.0.1001\",label=\"treasury\"} 5"), "{body}");
+    assert_promtool_accepts(&body);
     let (status, _, body) = get(addr, "/nope");
     assert_eq!(status, 404);
     assert!(body.contains("\"not_found\""), "{body}");
@@ -277,4 +278,20 @@ fn check_validates_the_token_and_allows_other_addresses_only_with_one() {
     env.write_config(&format!("{base}\n[serve]\nhosts = [\"hmon.internal:8754\"]\n"));
     let (code, _, stderr) = check(&[], &[]);
     assert!(code == 3 && stderr.contains("key 'serve.hosts'"), "{stderr}");
+}
+
+/// `promtool check metrics` (from Debian's prometheus package, installed by `.ci/install-deps`) reads `text` and
+/// has nothing to say. Missing promtool fails the test: CI must run this check.
+fn assert_promtool_accepts(text: &str) {
+    let mut child = std::process::Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run promtool ({e}): run `bash .ci/install-deps`"));
+    child.stdin.take().expect("stdin is piped").write_all(text.as_bytes()).expect("write to promtool");
+    let out = child.wait_with_output().expect("promtool runs");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.trim().is_empty(), "promtool check metrics: {said}\n{text}");
 }
