@@ -5,7 +5,7 @@
 //! stall the rest.
 //!
 //! Files: `config` (the `[[webhooks]]` entry), `schedule` (verdicts and the retry schedule), `outbox` and
-//! `letters` (the table), `dispatcher` (the public API) with `worker` and `queue` (its machinery), `format` and
+//! `letters` (the table), `sent` (the log of deliveries), `dispatcher` (the public API) with `worker` and `queue` (its machinery), `format` and
 //! `sign` (the request body and its signature); HTTP is here.
 //!
 //! A webhook URL often is itself a credential (Slack and Discord put the token in the path), so logs, errors and
@@ -19,6 +19,7 @@ pub mod notification;
 pub mod outbox;
 mod queue;
 pub mod schedule;
+pub mod sent;
 pub mod sign;
 mod worker;
 
