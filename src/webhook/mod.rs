@@ -35,7 +35,7 @@ pub use config::{
     Webhook, WebhookConfig, DEFAULT_BACKOFF, DEFAULT_GIVE_UP_AFTER, DEFAULT_MAX_BACKOFF, DEFAULT_TIMEOUT,
 };
 pub use dispatcher::{DeliveryEvent, DeliveryStats, Dispatcher, DispatcherOptions, ShutdownReport, WebhookStats};
-pub use letters::QueuedRow;
+pub use letters::{QueueEntry, QueuedRow};
 pub use notification::{AlertStatus, Notification, Severity};
 pub use outbox::{push_in, Entry, Outbox};
 pub use schedule::Schedule;
