@@ -133,7 +133,7 @@ mod tests {
         let a = outbox.push("ops", "k", &example("a", "")).unwrap();
         let mut resolved = example("b", "");
         resolved.status = AlertStatus::Resolved;
-        let b = outbox.push("chat", "k", &resolved).unwrap();
+        outbox.push("chat", "k", &resolved).unwrap();
         let mut other = example("c", "");
         other.labels.insert("account".into(), "0.0.2002".into());
         let c = outbox.push("ops", "k2", &other).unwrap();
