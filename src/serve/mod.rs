@@ -1,15 +1,21 @@
-//! `hmon serve`'s HTTP server: health and readiness, the Prometheus exposition of the pipeline's read model.
+//! `hmon serve`'s HTTP server: health and readiness, the Prometheus exposition of the pipeline's read model, and
+//! the read-only JSON API under `/api/v1` (`status`, `samples`, `series`, `alerts`, `queue`: one file each).
 //!
 //! [`app`] builds the router from an [`AppState`] (so every route is tested in process), [`run`] serves it on a
 //! listener its caller bound until a shutdown future completes. Every error is JSON of one shape
 //! ([`error::ApiError`]); every response carries `X-Content-Type-Options: nosniff`; request bodies and handler
 //! time are bounded; on loopback, a request for a host other than the loopback names is refused ([`host`]).
 
+mod alerts;
+mod api;
 pub mod error;
 mod health;
 mod host;
 pub mod metrics;
+mod queue;
 mod router;
+mod samples;
+mod status;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -120,5 +126,7 @@ pub(super) async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
+#[cfg(test)]
+mod api_tests;
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use super::{alerts, queue, samples, status};
 use super::{error, health, host, log_request, metrics, AppState, BODY_LIMIT, REQUEST_TIMEOUT};
 
 /// The router with every route and layer.
@@ -17,6 +18,12 @@ pub fn app(state: AppState) -> Router {
         .route("/-/healthy", get(health::healthy))
         .route("/-/ready", get(health::ready))
         .route("/metrics", get(metrics::handler))
+        // The read-only JSON API.
+        .route("/api/v1/status", get(status::handler))
+        .route("/api/v1/samples", get(samples::samples))
+        .route("/api/v1/series", get(samples::series))
+        .route("/api/v1/alerts", get(alerts::handler))
+        .route("/api/v1/queue", get(queue::handler))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .with_state(state);

@@ -17,7 +17,7 @@ use crate::pipeline::Event;
 use crate::store::Db;
 use crate::timestamp::Timestamp;
 
-fn state() -> (AppState, ModelWriter) {
+pub(super) fn state() -> (AppState, ModelWriter) {
     let (writer, handle) = model::model();
     let state = AppState {
         model: handle,
@@ -32,7 +32,7 @@ fn state() -> (AppState, ModelWriter) {
     (state, writer)
 }
 
-async fn send(state: &AppState, method: &str, uri: &str, host: Option<&str>) -> Response {
+pub(super) async fn send(state: &AppState, method: &str, uri: &str, host: Option<&str>) -> Response {
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(host) = host {
         request = request.header(header::HOST, host);
@@ -40,16 +40,16 @@ async fn send(state: &AppState, method: &str, uri: &str, host: Option<&str>) -> 
     app(state.clone()).oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
 }
 
-async fn get(state: &AppState, uri: &str) -> Response {
+pub(super) async fn get(state: &AppState, uri: &str) -> Response {
     send(state, "GET", uri, Some("127.0.0.1:8754")).await
 }
 
-async fn body(response: Response) -> String {
+pub(super) async fn body(response: Response) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-async fn json_error(response: Response) -> (String, String) {
+pub(super) async fn json_error(response: Response) -> (String, String) {
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
     let doc: Value = serde_json::from_str(&body(response).await).unwrap();
     let error = doc["error"].as_object().unwrap_or_else(|| panic!("no error object: {doc}"));
