@@ -57,6 +57,7 @@ impl Params {
             .filter(|(k, _)| !allowed.contains(&k.as_str()))
             .map(|(k, _)| format!("'{}'", shown(k)))
             .collect();
+        unknown.sort();
         unknown.dedup();
         if !unknown.is_empty() {
             let known: Vec<&str> = allowed.to_vec();

@@ -31,6 +31,7 @@ use super::api::{json, Params};
 use super::{ApiError, AppState};
 use crate::alert::manager::AlertView;
 use crate::alert::silence::Silence;
+use crate::metrics::Sample;
 use crate::pipeline::model::{CollectorHealth, Model};
 use crate::timestamp::Timestamp;
 
@@ -90,6 +91,25 @@ fn label<'a>(labels: &'a BTreeMap<String, String>, key: &str) -> &'a str {
     labels.get(key).map_or("", String::as_str)
 }
 
+/// Adds a balance or token balance sample to its account.
+fn add_account_sample<'a>(accounts: &mut BTreeMap<&'a str, Account<'a>>, s: &'a Sample) {
+    let id = label(&s.labels, "account");
+    let account = accounts.entry(id).or_insert_with(|| Account {
+        account: id,
+        label: None,
+        balance_hbar: None,
+        updated_at: None,
+        tokens: Vec::new(),
+    });
+    if s.name == "account_balance_hbar" {
+        account.label = s.labels.get("label").map(String::as_str);
+        (account.balance_hbar, account.updated_at) = (Some(s.value), Some(s.timestamp));
+    } else {
+        let token = label(&s.labels, "token");
+        account.tokens.push(Token { token, balance: s.value, updated_at: s.timestamp });
+    }
+}
+
 /// The status of `model` in one pass over its latest samples.
 fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
     let mut nodes = Nodes::default();
@@ -110,23 +130,7 @@ fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
                     nodes.down.push(Node { node_id, node_account_id });
                 }
             }
-            "account_balance_hbar" | "account_token_balance" => {
-                let id = label(&s.labels, "account");
-                let account = accounts.entry(id).or_insert_with(|| Account {
-                    account: id,
-                    label: None,
-                    balance_hbar: None,
-                    updated_at: None,
-                    tokens: Vec::new(),
-                });
-                if s.name == "account_balance_hbar" {
-                    account.label = s.labels.get("label").map(String::as_str);
-                    (account.balance_hbar, account.updated_at) = (Some(s.value), Some(s.timestamp));
-                } else {
-                    let token = label(&s.labels, "token");
-                    account.tokens.push(Token { token, balance: s.value, updated_at: s.timestamp });
-                }
-            }
+            "account_balance_hbar" | "account_token_balance" => add_account_sample(&mut accounts, s),
             _ => {}
         }
     }
