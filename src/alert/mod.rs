@@ -6,3 +6,4 @@ pub mod manager;
 pub mod rule;
 pub mod silence;
 mod state;
+pub mod stored;

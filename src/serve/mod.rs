@@ -1,4 +1,5 @@
-//! `hmon serve`'s HTTP server: health and readiness, the Prometheus exposition of the pipeline's read model.
+//! `hmon serve`'s HTTP server: health and readiness, the Prometheus exposition of the pipeline's read model, and
+//! the read-only JSON API under `/api/v1` (`status`, `samples`, `series`, `alerts`, `queue`: one file each).
 //!
 //! [`app`] builds the router from an [`AppState`] (so every route is tested in process), [`run`] serves it on a
 //! listener its caller bound until a shutdown future completes. Every error is JSON of one shape
@@ -6,6 +7,8 @@
 //! time are bounded; on loopback, a request for a host other than the loopback names is refused ([`host`]).
 //! Access is decided by one middleware ([`auth`]) from the API token ([`token`]).
 
+mod alerts;
+mod api;
 pub mod auth;
 mod body;
 pub mod daemon;
@@ -14,9 +17,12 @@ mod events;
 mod health;
 pub mod host;
 pub mod metrics;
+mod queue;
 mod router;
 mod rules;
+mod samples;
 mod silences;
+mod status;
 pub mod token;
 
 use std::future::Future;
@@ -135,6 +141,8 @@ pub(super) async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
+#[cfg(test)]
+mod api_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

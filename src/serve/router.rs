@@ -9,7 +9,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use super::{
-    auth, error, events, health, host, log_request, metrics, rules, silences, AppState, BODY_LIMIT, REQUEST_TIMEOUT,
+    alerts, auth, error, events, health, host, log_request, metrics, queue, rules, samples, silences, status, AppState,
+    BODY_LIMIT, REQUEST_TIMEOUT,
 };
 
 /// The router with every route and layer.
@@ -20,6 +21,12 @@ pub fn app(state: AppState) -> Router {
         .route("/-/healthy", get(health::healthy))
         .route("/-/ready", get(health::ready))
         .route("/metrics", get(metrics::handler))
+        // The read-only JSON API.
+        .route("/api/v1/status", get(status::handler))
+        .route("/api/v1/samples", get(samples::samples))
+        .route("/api/v1/series", get(samples::series))
+        .route("/api/v1/alerts", get(alerts::handler))
+        .route("/api/v1/queue", get(queue::handler))
         .route("/-/reload", post(rules::reload))
         .route("/api/v1/rules", get(rules::list).post(rules::add))
         .route("/api/v1/rules/{name}", get(rules::get_one).delete(rules::remove))

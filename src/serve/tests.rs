@@ -43,11 +43,11 @@ pub(super) async fn send(state: &AppState, method: &str, uri: &str, host: Option
     app(state.clone()).oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
 }
 
-async fn get(state: &AppState, uri: &str) -> Response {
+pub(super) async fn get(state: &AppState, uri: &str) -> Response {
     send(state, "GET", uri, Some("127.0.0.1:8754")).await
 }
 
-async fn body(response: Response) -> String {
+pub(super) async fn body(response: Response) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     String::from_utf8(bytes.to_vec()).unwrap()
 }

@@ -1,6 +1,6 @@
 //! [`Db`]: the one SQLite file (or in-memory database) that holds everything the pipeline must not lose:
-//! samples (as runs of one value), the per-series alert state, the webhook outbox and its dead letters, silences
-//! and collector cursors.
+//! samples (as runs of one value), the per-series alert state, the webhook outbox and its dead letters, the log of
+//! recent deliveries, silences and collector cursors.
 //!
 //! One connection per process, behind a mutex: a state transition and the notifications it produces commit in
 //! one transaction ([`Db::write`]). Durable files run in WAL mode with `synchronous=NORMAL`, which survives a
@@ -23,13 +23,13 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::error::Error;
 
 /// The schema version this build writes and reads, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// How long a statement waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Version 2, the whole schema. A file of version 1 (series and point samples only) is upgraded in place by
-/// [`upgrade_v1`].
+/// Version 2's schema; version 3 adds [`SCHEMA_V3`]. A file of version 1 (series and point samples only) is
+/// upgraded in place by [`upgrade_v1`], a file of version 2 by adding [`SCHEMA_V3`].
 ///
 /// - `series`: a name plus its labels as canonical JSON (keys sorted, compact).
 /// - `samples`: one row per run of one value in a series: `ts_ms` when the value was first seen, `last_ms`
@@ -85,6 +85,26 @@ const SCHEMA_V2: &str = "
         value TEXT NOT NULL
     ) WITHOUT ROWID;
 ";
+
+/// What version 3 adds: `webhook_sent`, a bounded log of delivered notifications (the outbox forgets them).
+/// `seq` is the outbox row's seq (so the newest rows have the highest seqs); `labels` is the notification's
+/// canonical label JSON, `status` `firing` or `resolved`, `attempts` the attempt that was accepted. Written in the
+/// transaction that deletes the delivered outbox row; rows more than [`SENT_KEPT`] seqs older than the newest go.
+const SCHEMA_V3: &str = "
+    CREATE TABLE IF NOT EXISTS webhook_sent (
+        seq             INTEGER PRIMARY KEY,
+        notification_id TEXT NOT NULL,
+        rule            TEXT NOT NULL,
+        labels          TEXT NOT NULL,
+        webhook         TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        delivered_ms    INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL
+    );
+";
+
+/// How many outbox seqs back `webhook_sent` reaches: at most this many delivered notifications are kept.
+pub const SENT_KEPT: i64 = 10_000;
 
 /// Version 1's `samples` (one row per point: `series_id, ts_ms, value`) becomes version 2's: each point a
 /// one-point run. The old table is renamed before [`SCHEMA_V2`] creates the new one and dropped after the copy.
@@ -310,10 +330,16 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
             tx.execute_batch(SCHEMA_V2)?;
             // Nothing to add on a new file; an outbox table made outside the schema gains its version-2 columns.
             add_missing_columns(&tx, "webhook_outbox", OUTBOX_V2_COLUMNS)?;
+            tx.execute_batch(SCHEMA_V3)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
         1 => {
             upgrade_v1(&tx)?;
+            tx.execute_batch(SCHEMA_V3)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        2 => {
+            tx.execute_batch(SCHEMA_V3)?;
             tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
         SCHEMA_VERSION => {}
@@ -444,6 +470,43 @@ mod tests {
         assert_eq!(left, 0);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_2_file_gains_the_delivery_log_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hmon.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(SCHEMA_V2).unwrap();
+            conn.execute_batch(
+                "INSERT INTO webhook_outbox (webhook, ordering_key, notification, created_ms) VALUES ('a', 'k', '{}', 1);
+                 INSERT INTO alert_state (rule, labels, state) VALUES ('r', '{}', '{}');
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+        }
+        let db = Db::open_shared(&path).unwrap();
+        let conn = db.lock();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let columns = {
+            let tx = Transaction::new_unchecked(&conn, TransactionBehavior::Deferred).unwrap();
+            column_names(&tx, "webhook_sent").unwrap()
+        };
+        assert_eq!(
+            columns,
+            ["seq", "notification_id", "rule", "labels", "webhook", "status", "delivered_ms", "attempts"]
+        );
+        let kept: (i64, i64) = conn
+            .query_row("SELECT (SELECT COUNT(*) FROM webhook_outbox), (SELECT COUNT(*) FROM alert_state)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(kept, (1, 1));
+        drop(conn);
+        drop(db);
+        Db::open_shared(&path).expect("a version-3 file opens again as it is");
     }
 
     #[test]

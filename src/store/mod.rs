@@ -6,6 +6,7 @@
 mod changes;
 pub mod db;
 pub mod memory;
+pub mod query;
 pub mod sqlite;
 
 pub use db::Db;

@@ -1,11 +1,13 @@
-//! The outbox as `hmon alert queue` sees and edits it: every row, pending or dead ([`QueuedRow`]), and putting
-//! rows back in line. Edits are single statements, safe beside a running `watch` or `serve` (whose dispatcher
+//! The outbox as `hmon alert queue` and `GET /api/v1/queue` see it: every row, pending or dead ([`QueuedRow`],
+//! and [`QueueEntry`], the JSON both print), and putting rows back in line. Edits are single statements, safe beside a running `watch` or `serve` (whose dispatcher
 //! notices them on its next re-scan).
 
 use anyhow::Context;
 use rusqlite::params;
+use serde::Serialize;
 
 use super::Outbox;
+use crate::timestamp::Timestamp;
 
 /// One outbox row, pending or a dead letter. `id` and `rule` come from the stored notification (`?` if it no
 /// longer decodes).
@@ -36,7 +38,49 @@ impl QueuedRow {
     }
 }
 
+/// A row as `hmon alert queue --json` and `GET /api/v1/queue` show it: one function makes it, so they cannot
+/// disagree. Times are RFC 3339; `status` is `pending` or `dead`; text is exact (JSON escapes it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueueEntry {
+    /// The outbox seq: what `hmon alert queue retry|drop` take.
+    pub id: i64,
+    pub webhook: String,
+    pub rule: String,
+    pub notification_id: String,
+    pub status: &'static str,
+    pub queued_at: String,
+    pub attempts: u32,
+    /// While pending.
+    pub next_attempt_at: Option<String>,
+    pub dead_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl QueuedRow {
+    /// The row as [`QueueEntry`].
+    pub fn entry(&self) -> QueueEntry {
+        let rfc3339 = |ms| Timestamp::from_millis(ms).to_rfc3339();
+        QueueEntry {
+            id: self.seq,
+            webhook: self.webhook.clone(),
+            rule: self.rule.clone(),
+            notification_id: self.id.clone(),
+            status: if self.is_dead() { "dead" } else { "pending" },
+            queued_at: rfc3339(self.created_ms),
+            attempts: self.attempts,
+            next_attempt_at: (!self.is_dead()).then(|| rfc3339(self.next_ms)),
+            dead_at: self.dead_ms.map(rfc3339),
+            last_error: self.last_error.clone(),
+        }
+    }
+}
+
 impl Outbox {
+    /// Every row, pending and dead, in seq order, as [`QueueEntry`].
+    pub fn entries(&self) -> anyhow::Result<Vec<QueueEntry>> {
+        Ok(self.rows()?.iter().map(QueuedRow::entry).collect())
+    }
+
     /// Every row, pending and dead, in seq order.
     pub fn rows(&self) -> anyhow::Result<Vec<QueuedRow>> {
         let conn = self.db().lock();
@@ -122,6 +166,9 @@ mod tests {
             (None, now, now, 0),
             "attempts counted afresh"
         );
+        let entries = outbox.entries().unwrap();
+        assert_eq!((entries[0].status, entries[0].notification_id.as_str()), ("pending", "a"));
+        assert_eq!(entries[1].dead_at, None, "retried");
         assert!(outbox.retry(a.seq, now).unwrap());
         assert!(!outbox.retry(b.seq + 100, now).unwrap());
         assert_eq!(outbox.len().unwrap(), 2);

@@ -5,7 +5,7 @@
 //! stall the rest.
 //!
 //! Files: `config` (the `[[webhooks]]` entry), `schedule` (verdicts and the retry schedule), `outbox` and
-//! `letters` (the table), `dispatcher` (the public API) with `worker` and `queue` (its machinery), `format` and
+//! `letters` (the table), `sent` (the log of deliveries), `dispatcher` (the public API) with `worker` and `queue` (its machinery), `format` and
 //! `sign` (the request body and its signature); HTTP is here.
 //!
 //! A webhook URL often is itself a credential (Slack and Discord put the token in the path), so logs, errors and
@@ -19,6 +19,7 @@ pub mod notification;
 pub mod outbox;
 mod queue;
 pub mod schedule;
+pub mod sent;
 pub mod sign;
 mod worker;
 
@@ -34,7 +35,7 @@ pub use config::{
     Webhook, WebhookConfig, DEFAULT_BACKOFF, DEFAULT_GIVE_UP_AFTER, DEFAULT_MAX_BACKOFF, DEFAULT_TIMEOUT,
 };
 pub use dispatcher::{DeliveryEvent, DeliveryStats, Dispatcher, DispatcherOptions, ShutdownReport, WebhookStats};
-pub use letters::QueuedRow;
+pub use letters::{QueueEntry, QueuedRow};
 pub use notification::{AlertStatus, Notification, Severity};
 pub use outbox::{push_in, Entry, Outbox};
 pub use schedule::Schedule;

@@ -259,7 +259,8 @@ impl Shared {
         let (name, attempt) = (target.hook.name.clone(), row.attempts.saturating_add(1));
         let failure = match Verdict::of(target.post(&self.client, &job.body).await) {
             Verdict::Delivered(status) => {
-                self.store("remove a delivered notification", move |o| o.remove(seq)).await;
+                let at = now_ms();
+                self.store("remove a delivered notification", move |o| o.delivered(seq, attempt, at)).await;
                 self.count(key.0, |s| s.delivered += 1);
                 self.settle(&key, seq);
                 tracing::debug!(webhook = %name, id = %job.id, status, attempt, "webhook notification delivered");

@@ -108,6 +108,23 @@ fn serve_gets_ready_exposes_metrics_and_stops_on_sigterm() {
     assert!(head.contains("content-type: text/plain; version=0.0.4; charset=utf-8"), "{head}");
     assert!(body.contains("hmon_account_balance_hbar{account=\"0.0.1001\",label=\"treasury\"} 5"), "{body}");
     assert_promtool_accepts(&body);
+    // The JSON API: the watched account's balance from the fake mirror, in the model and in the store.
+    let (status, head, body) = get(addr, "/api/v1/status");
+    assert_eq!(status, 200, "{body}");
+    assert!(head.contains("content-type: application/json"), "{head}");
+    let doc: serde_json::Value = serde_json::from_str(&body).expect("status is JSON");
+    let account = &doc["accounts"][0];
+    assert_eq!((account["account"].as_str(), account["label"].as_str()), (Some("0.0.1001"), Some("treasury")), "{doc}");
+    assert_eq!(account["balance_hbar"].as_f64(), Some(5.0), "{doc}");
+    let (status, _, body) = get(addr, "/api/v1/samples?name=account_balance_hbar&label=account:0.0.1001");
+    assert_eq!(status, 200, "{body}");
+    let doc: serde_json::Value = serde_json::from_str(&body).expect("samples are JSON");
+    let run = &doc["samples"][0];
+    assert_eq!((run["value"].as_f64(), run["labels"]["label"].as_str()), (Some(5.0), Some("treasury")), "{doc}");
+    assert!(doc["next"].is_null(), "{doc}");
+    let (status, _, body) = get(addr, "/api/v1/samples?limit=5000");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"bad_request\""), "{body}");
     let (status, _, body) = get(addr, "/nope");
     assert_eq!(status, 404);
     assert!(body.contains("\"not_found\""), "{body}");

@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{ArgGroup, Args, Subcommand};
-use serde::Serialize;
 
 use crate::cmd::{store_path, Context};
 use crate::error::Error;
 use crate::output::{Cell, Tone};
 use crate::store::Db;
 use crate::timestamp::Timestamp;
-use crate::webhook::{Outbox, QueuedRow};
+use crate::webhook::{Outbox, QueueEntry, QueuedRow};
 
 #[derive(Debug, Args)]
 pub struct QueueArgs {
@@ -85,25 +84,6 @@ fn no_such(id: i64, path: &Path) -> anyhow::Error {
     .into()
 }
 
-/// A row as `alert queue --json` prints it; times are RFC 3339.
-#[derive(Debug, Serialize)]
-struct RowView<'a> {
-    id: i64,
-    webhook: &'a str,
-    rule: &'a str,
-    notification_id: &'a str,
-    status: &'static str,
-    queued_at: String,
-    attempts: u32,
-    next_attempt_at: Option<String>,
-    dead_at: Option<String>,
-    last_error: Option<&'a str>,
-}
-
-fn rfc3339(ms: i64) -> String {
-    Timestamp::from_millis(ms).to_rfc3339()
-}
-
 fn list(ctx: &Context, path: &Path) -> anyhow::Result<()> {
     let rows = match open(path)? {
         Some(outbox) => outbox.rows()?,
@@ -112,21 +92,7 @@ fn list(ctx: &Context, path: &Path) -> anyhow::Result<()> {
             Vec::new()
         }
     };
-    let views: Vec<RowView> = rows
-        .iter()
-        .map(|r| RowView {
-            id: r.seq,
-            webhook: &r.webhook,
-            rule: &r.rule,
-            notification_id: &r.id,
-            status: if r.is_dead() { "dead" } else { "pending" },
-            queued_at: rfc3339(r.created_ms),
-            attempts: r.attempts,
-            next_attempt_at: (!r.is_dead()).then(|| rfc3339(r.next_ms)),
-            dead_at: r.dead_ms.map(rfc3339),
-            last_error: r.last_error.as_deref(),
-        })
-        .collect();
+    let views: Vec<QueueEntry> = rows.iter().map(QueuedRow::entry).collect();
     if ctx.out.json {
         return ctx.out.json(&views);
     }
@@ -137,7 +103,7 @@ fn list(ctx: &Context, path: &Path) -> anyhow::Result<()> {
 }
 
 /// One table row: relative times on a terminal, RFC 3339 in a pipe. The Output table makes every cell inert.
-fn row_cells(r: &QueuedRow, v: &RowView, now: i64, relative: bool) -> Vec<Cell> {
+fn row_cells(r: &QueuedRow, v: &QueueEntry, now: i64, relative: bool) -> Vec<Cell> {
     let age = if relative { span(now - r.created_ms) } else { v.queued_at.clone() };
     let next = match (&v.next_attempt_at, relative) {
         (None, _) => "-".to_string(),
