@@ -88,8 +88,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         dispatcher,
         once: false,
     };
-    // Nobody reads the event stream yet: the model has everything the server shows.
-    let (monitor, _events) = Monitor::start(parts);
+    // Nobody reads the event stream yet: the model has everything the server shows. The first reader is dropped at
+    // once: kept unread, it would hold the newest `EVENT_BUFFER` events (65,536 samples, tens of MB) for nothing.
+    let (monitor, first_reader) = Monitor::start(parts);
+    drop(first_reader);
 
     let ready = Arc::new(AtomicBool::new(true));
     let state = AppState {
@@ -101,6 +103,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         ready: ready.clone(),
         collectors: plan.collectors().into_iter().map(String::from).collect(),
         loopback_only: bound.ip().is_loopback(),
+        metrics: serve::metrics::Cache::default(),
     };
     let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
     let mut server = tokio::spawn(serve::run(listener, serve::app(state), async {

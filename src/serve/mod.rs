@@ -58,6 +58,8 @@ pub struct AppState {
     pub collectors: Arc<[String]>,
     /// Refuse a `Host` other than the loopback names (on a loopback listener).
     pub loopback_only: bool,
+    /// The latest `/metrics` text, rendered once per model change.
+    pub metrics: metrics::Cache,
 }
 
 impl AppState {
