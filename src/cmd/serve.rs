@@ -131,6 +131,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         daemon: Some(daemon.clone()),
         stopping: stopping_rx,
         access,
+        metrics: serve::metrics::Cache::default(),
     };
     let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
     let mut server = tokio::spawn(serve::run(listener, serve::app(state), async {

@@ -127,6 +127,12 @@ impl ModelHandle {
         self.model.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// How many updates the model has had. Read before [`ModelHandle::read`], it is a key for anything derived
+    /// from the model: the model read after it is at least that new.
+    pub fn version(&self) -> u64 {
+        *self.version.borrow()
+    }
+
     /// Waits for the next update; false once the pipeline has stopped and nothing will change any more.
     pub async fn changed(&mut self) -> bool {
         self.version.changed().await.is_ok()

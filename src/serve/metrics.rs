@@ -7,10 +7,15 @@
 //!
 //! The text is written here (see [`exposition`]) rather than by a client library: hmon already keeps its metrics
 //! in the model, so a registry would be a second copy.
+//!
+//! The model changes once per collector cycle while scrapes may come far more often: the handler keeps the text of
+//! the latest model version ([`Cache`]) and only splices in `hmon_uptime_seconds`, the one family that changes
+//! without the model.
 
 mod exposition;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -20,6 +25,7 @@ use axum::response::IntoResponse;
 use super::AppState;
 use crate::metrics::Sample;
 use crate::pipeline::model::Model;
+use crate::pipeline::ModelHandle;
 use crate::webhook::Severity;
 
 use exposition::{is_metric_name, Family, Kind};
@@ -29,6 +35,9 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// The prefix of every family.
 const PREFIX: &str = "hmon_";
+
+/// The family of the time since start: the only one that changes while the model does not.
+const UPTIME: &str = "hmon_uptime_seconds";
 
 /// Each metric the collectors produce: whether it counts up, and its help text.
 const METRICS: &[(&str, Kind, &str)] = &[
@@ -54,28 +63,84 @@ const METRICS: &[(&str, Kind, &str)] = &[
 /// `# HELP` and `# TYPE` lines and all its samples. `build_version` becomes `hmon_build_info{version}`, `uptime`
 /// `hmon_uptime_seconds`.
 pub fn render(model: &Model, build_version: &str, uptime: Duration) -> String {
-    let mut families = own_families(model, build_version, uptime);
-    let reserved: Vec<String> = families.keys().cloned().collect();
-    for sample in model.latest.values() {
-        add_sample(&mut families, &reserved, sample);
+    Rendered::new(model, build_version).with_uptime(uptime)
+}
+
+/// The exposition of one state of the model, but for `hmon_uptime_seconds`: the text of the families before it
+/// and of those after it.
+#[derive(Debug)]
+pub struct Rendered {
+    before: String,
+    after: String,
+}
+
+impl Rendered {
+    /// Renders `model`; `build_version` becomes `hmon_build_info{version}`.
+    pub fn new(model: &Model, build_version: &str) -> Self {
+        let mut families = own_families(model, build_version);
+        let mut reserved: Vec<String> = families.keys().cloned().collect();
+        reserved.push(UPTIME.to_string());
+        for sample in model.latest.values() {
+            add_sample(&mut families, &reserved, sample);
+        }
+        // A collector that has run but whose `collector_up` sample is missing still shows whether it is up; a
+        // sample of the same collector, added first, wins.
+        let up =
+            families.entry(family_name("collector_up", Kind::Gauge)).or_insert_with(|| sample_family("collector_up"));
+        for (collector, health) in &model.collectors {
+            up.add([("collector", collector.as_str())], if health.up { 1.0 } else { 0.0 });
+        }
+        let (mut before, mut after) = (String::new(), String::new());
+        for family in families.into_values() {
+            // Families are written in name order: the uptime family goes between those before it and after it.
+            let out = if family.name() < UPTIME { &mut before } else { &mut after };
+            family.write(out);
+        }
+        Self { before, after }
     }
-    // A collector that has run but whose `collector_up` sample is missing still shows whether it is up; a sample
-    // of the same collector, added first, wins.
-    let up = families.entry(family_name("collector_up", Kind::Gauge)).or_insert_with(|| sample_family("collector_up"));
-    for (collector, health) in &model.collectors {
-        up.add([("collector", collector.as_str())], if health.up { 1.0 } else { 0.0 });
-    }
-    let mut out = String::new();
-    for family in families.into_values() {
+
+    /// The whole text, with `hmon_uptime_seconds` at `uptime` in its place.
+    pub fn with_uptime(&self, uptime: Duration) -> String {
+        let mut family = Family::new(UPTIME.to_string(), Kind::Gauge, "Time since hmon started.");
+        family.add([], uptime.as_secs_f64());
+        let mut out = String::with_capacity(self.before.len() + self.after.len() + 128);
+        out.push_str(&self.before);
         family.write(&mut out);
+        out.push_str(&self.after);
+        out
     }
-    out
+}
+
+/// The latest [`Rendered`] exposition and the model version it shows, shared by every request: `/metrics` renders
+/// the model once per change, not once per scrape.
+#[derive(Debug, Clone, Default)]
+pub struct Cache(Arc<Mutex<Option<Cached>>>);
+
+/// A model version and its exposition.
+type Cached = (u64, Arc<Rendered>);
+
+impl Cache {
+    /// The exposition of `model` as it is now (or newer), rendered only if the model changed since the last call.
+    /// Concurrent callers after a change wait for one render instead of each rendering.
+    pub fn get(&self, model: &ModelHandle, build_version: &str) -> Arc<Rendered> {
+        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // The version first: the model read after it is at least that new, so the text is never older than its key.
+        let version = model.version();
+        if let Some((at, rendered)) = cached.as_ref() {
+            if *at == version {
+                return rendered.clone();
+            }
+        }
+        let rendered = Arc::new(Rendered::new(&model.read(), build_version));
+        *cached = Some((version, rendered.clone()));
+        rendered
+    }
 }
 
 /// The name of every family `/metrics` can serve: each metric of [`METRICS`] and the pipeline's own families, in
 /// name order. For checking what dashboards and alert rules elsewhere query.
 pub fn family_names() -> Vec<String> {
-    let own = own_families(&Model::default(), "", Duration::ZERO).into_keys();
+    let own = own_families(&Model::default(), "").into_keys().chain([UPTIME.to_string()]);
     let mut names: Vec<String> =
         own.chain(METRICS.iter().map(|(metric, kind, _)| family_name(metric, *kind))).collect();
     names.sort();
@@ -117,17 +182,13 @@ fn add_sample(families: &mut BTreeMap<String, Family>, reserved: &[String], samp
     family.add(sample.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())), sample.value);
 }
 
-/// The pipeline's own families, by name.
-fn own_families(model: &Model, build_version: &str, uptime: Duration) -> BTreeMap<String, Family> {
+/// The pipeline's own families, by name, but for [`UPTIME`].
+fn own_families(model: &Model, build_version: &str) -> BTreeMap<String, Family> {
     let mut families = Vec::new();
 
     let mut build = Family::new(format!("{PREFIX}build_info"), Kind::Gauge, "hmon's version, as a label; always 1.");
     build.add([("version", build_version)], 1.0);
     families.push(build);
-
-    let mut up = Family::new(format!("{PREFIX}uptime_seconds"), Kind::Gauge, "Time since hmon started.");
-    up.add([], uptime.as_secs_f64());
-    families.push(up);
 
     let mut alerts =
         Family::new(format!("{PREFIX}alerts"), Kind::Gauge, "Alerts pending or firing now, by state and severity.");
@@ -164,9 +225,9 @@ fn own_families(model: &Model, build_version: &str, uptime: Duration) -> BTreeMa
     families.into_iter().map(|f| (f.name().to_string(), f)).collect()
 }
 
-/// `GET /metrics`: [`render`] with [`CONTENT_TYPE`].
+/// `GET /metrics`: [`render`] with [`CONTENT_TYPE`], from the [`Cache`] while the model has not changed.
 pub async fn handler(State(state): State<AppState>) -> impl IntoResponse {
-    let body = render(&state.model.read(), state.version, state.started.elapsed());
+    let body = state.metrics.get(&state.model, state.version).with_uptime(state.started.elapsed());
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], body)
 }
 

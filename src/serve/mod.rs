@@ -78,6 +78,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// The API token and the extra host names ([`auth`]).
     pub access: auth::Access,
+    /// The latest `/metrics` text, rendered once per model change.
+    pub metrics: metrics::Cache,
 }
 
 impl AppState {

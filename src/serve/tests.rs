@@ -31,6 +31,7 @@ pub(super) fn state() -> (AppState, ModelWriter) {
         daemon: None,
         stopping: tokio::sync::watch::channel(false).1,
         access: auth::Access::default(),
+        metrics: super::metrics::Cache::default(),
     };
     (state, writer)
 }
@@ -109,6 +110,36 @@ async fn metrics_has_the_prometheus_content_type_and_the_samples() {
     );
     assert!(text.contains("hmon_build_info{version=\"9.9.9\"} 1"), "{text}");
     super::metrics::tests::assert_promtool_accepts(&text);
+}
+
+/// The text is kept between scrapes, but every change of the model shows in the next one, and the uptime moves on.
+#[tokio::test]
+async fn metrics_follows_every_model_change_and_the_uptime() {
+    let (mut state, writer) = state();
+    state.started = Instant::now() - std::time::Duration::from_secs(100);
+    let balance = |value: f64| {
+        let at = Timestamp::now();
+        writer.update(|m| {
+            m.apply(&Event::Sample(Sample::new("account_balance_hbar", &[("account", "0.0.7")], value, at)))
+        });
+    };
+    let uptime = |text: &str| -> f64 {
+        let line = text.lines().find(|l| l.starts_with("hmon_uptime_seconds ")).expect("an uptime sample");
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    balance(1.0);
+    let first = body(get(&state, "/metrics").await).await;
+    assert!(first.contains("hmon_account_balance_hbar{account=\"0.0.7\"} 1\n"), "{first}");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = body(get(&state, "/metrics").await).await;
+    assert!(uptime(&second) > uptime(&first), "{first}\n{second}");
+    assert_eq!(second.replace(&uptime(&second).to_string(), ""), first.replace(&uptime(&first).to_string(), ""));
+    balance(2.0);
+    let third = body(get(&state, "/metrics").await).await;
+    assert!(third.contains("hmon_account_balance_hbar{account=\"0.0.7\"} 2\n"), "{third}");
+    let expected =
+        super::metrics::render(&state.model.read(), "9.9.9", std::time::Duration::from_secs_f64(uptime(&third)));
+    assert_eq!(third, expected);
 }
 
 #[tokio::test]

@@ -79,6 +79,7 @@ async fn harness(config: &str) -> Harness {
             token: Some(super::token::ApiToken::new(TOKEN, "the test token").unwrap()),
             hosts: Arc::new([]),
         },
+        metrics: Default::default(),
     };
     Harness { state, outputs, config: path, stopping, _dir: dir }
 }
