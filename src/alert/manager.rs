@@ -253,18 +253,7 @@ impl AlertManager {
     /// Ends a batch from `collector` at `now`: `absent` rules of its metrics are checked, series it no longer
     /// reports go stale after the staleness window, and notifications held back by a silence that ended go out.
     pub fn end_batch(&mut self, collector: &str, now: Timestamp, out: &mut Vec<Outgoing>) {
-        for key in std::mem::take(&mut self.retiring) {
-            let stale_cycles = self.stale_cycles;
-            let Some(state) = self.states.get_mut(&key) else { continue };
-            self.undo.entry(key).or_insert_with(|| Some(state.clone()));
-            if matches!(state.phase, Phase::Firing { .. }) && state.announced.is_some() {
-                state.resolved_at = Some(now);
-            }
-            state.phase = Phase::Inactive;
-            state.missed = stale_cycles;
-            self.dirty.insert(key);
-            self.settle(key, now, out);
-        }
+        self.settle_retiring(now, out);
         let batch = self.batch;
         for i in 0..self.rules.len() {
             let rule = &self.rules[i];
@@ -333,6 +322,32 @@ impl AlertManager {
                 }
             }
             state.phase = Phase::Inactive;
+            self.settle(key, now, out);
+        }
+    }
+
+    /// Retires every state of the rules named `rules` at `now`: a firing alert receivers were told of is resolved
+    /// (unless a silence holds it back), then the states are forgotten. For rules about to be removed from the
+    /// configuration, whose states would otherwise be dropped without a word to the receivers.
+    pub fn retire_rules(&mut self, rules: &[String], now: Timestamp, out: &mut Vec<Outgoing>) {
+        let indexes: Vec<usize> = rules.iter().filter_map(|name| self.by_name.get(name).copied()).collect();
+        let keys: Vec<Key> = self.states.keys().filter(|key| indexes.contains(&key.0)).copied().collect();
+        self.retiring.extend(keys);
+        self.settle_retiring(now, out);
+    }
+
+    /// Resolves (if announced) and forgets the states marked as retiring.
+    fn settle_retiring(&mut self, now: Timestamp, out: &mut Vec<Outgoing>) {
+        for key in std::mem::take(&mut self.retiring) {
+            let stale_cycles = self.stale_cycles;
+            let Some(state) = self.states.get_mut(&key) else { continue };
+            self.undo.entry(key).or_insert_with(|| Some(state.clone()));
+            if matches!(state.phase, Phase::Firing { .. }) && state.announced.is_some() {
+                state.resolved_at = Some(now);
+            }
+            state.phase = Phase::Inactive;
+            state.missed = stale_cycles;
+            self.dirty.insert(key);
             self.settle(key, now, out);
         }
     }

@@ -27,6 +27,7 @@ use crate::serve::{self, AppState};
 use crate::settings::Settings;
 use crate::store::{Db, SqliteStore};
 use crate::text::Inert;
+use crate::webhook::ShutdownReport;
 
 #[derive(Debug, Args)]
 #[command(after_help = "API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
@@ -64,6 +65,9 @@ pub enum LogFormat {
 
 /// How long deliveries may take to finish when stopping.
 const STOP_GRACE: Duration = Duration::from_secs(5);
+/// How long stopping the pipeline may take in all before hmon exits anyway (within the 10 s a service manager
+/// is promised).
+const STOP_LIMIT: Duration = Duration::from_secs(8);
 /// How long requests in flight may take to finish when stopping.
 const DRAIN_GRACE: Duration = Duration::from_secs(5);
 
@@ -84,6 +88,8 @@ struct CheckReport {
 pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     // Listening from the start: a signal during start-up stops cleanly too.
     let signals = (!args.check).then(StopSignals::listen);
+    // SIGHUP's default action ends the process: listened from the start too, applied once the daemon runs.
+    let hangup = (!args.check).then(ReloadSignal::listen);
     let config = &ctx.settings.config;
     let plan = Plan::from_config(config, &[], None)?;
     let token = serve::token::resolve(config, serve::token::from_env()?)?;
@@ -145,7 +151,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let token_shown = token_source.as_deref().unwrap_or("none");
     tracing::info!(address = %bound, store = %path.display(), token = %token_shown, "serving");
 
-    let failure = serve_until_stopped(&mut signals, &mut server, &daemon).await;
+    let hangup = hangup.unwrap_or_else(ReloadSignal::listen);
+    let failure = serve_until_stopped(&mut signals, hangup, &mut server, &daemon).await;
     // A second signal stops at once; the durable outbox keeps what was not delivered.
     tokio::spawn(async move {
         signals.next().await;
@@ -166,7 +173,13 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
             server.abort();
         }
     };
-    let (report, ()) = tokio::join!(daemon.stop(STOP_GRACE), drained);
+    // The pipeline may be busy with a reload: past the limit, exit anyway (the outbox keeps what is undelivered).
+    let stopped = tokio::time::timeout(STOP_LIMIT, daemon.stop(STOP_GRACE));
+    let (stopped, ()) = tokio::join!(stopped, drained);
+    let report = stopped.unwrap_or_else(|_| {
+        tracing::warn!("the pipeline did not stop within {STOP_LIMIT:?}; undelivered notifications stay queued");
+        ShutdownReport::default()
+    });
     if report.left_pending > 0 {
         ctx.out.warn(&format!(
             "{} notifications were not delivered in time: kept in the store for the next run",
@@ -183,10 +196,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
 /// Serves until a stop signal (`None`) or the server fails (the error); SIGHUP reloads the configuration.
 async fn serve_until_stopped(
     signals: &mut StopSignals,
+    mut hangup: ReloadSignal,
     server: &mut tokio::task::JoinHandle<std::io::Result<()>>,
     daemon: &DaemonHandle,
 ) -> Option<anyhow::Error> {
-    let mut hangup = ReloadSignal::listen();
     loop {
         tokio::select! {
             _ = signals.next() => return None,

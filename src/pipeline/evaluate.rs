@@ -118,12 +118,28 @@ pub(super) async fn evaluate(
 async fn apply(change: Control, manager: &mut AlertManager, sink: &Sink) {
     let silences = match change {
         Control::Rules { rules, stale_cycles, collectors, done } => {
-            let restored = sink.db.run(move |db| super::restore_rules(rules, stale_cycles, &collectors, db)).await;
-            let result = restored.map(|mut restored| {
-                restored.set_silences(sink.model.read_silences());
-                *manager = restored;
-            });
+            let gone: Vec<String> = manager
+                .rules()
+                .iter()
+                .filter(|old| !rules.iter().any(|new| new.name == old.name))
+                .map(|old| old.name.clone())
+                .collect();
+            let result = match retire(manager, sink, gone).await {
+                Ok(()) => {
+                    let restored =
+                        sink.db.run(move |db| super::restore_rules(rules, stale_cycles, &collectors, db)).await;
+                    restored.map(|mut restored| {
+                        restored.set_silences(sink.model.read_silences());
+                        *manager = restored;
+                    })
+                }
+                Err(e) => Err(e),
+            };
             let _ = done.send(result);
+            None
+        }
+        Control::Retire { rules, done } => {
+            let _ = done.send(retire(manager, sink, rules).await);
             None
         }
         Control::Silences => {
@@ -147,6 +163,25 @@ async fn apply(change: Control, manager: &mut AlertManager, sink: &Sink) {
             m.silences = silences;
         }
     });
+}
+
+/// Retires the states of `rules` (about to leave the configuration): resolved notifications for their announced
+/// firing alerts are stored with the state changes in one transaction, published and handed to the dispatcher.
+async fn retire(manager: &mut AlertManager, sink: &Sink, rules: Vec<String>) -> anyhow::Result<()> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let now = Timestamp::now();
+    let mut outgoing = Vec::new();
+    manager.retire_rules(&rules, now, &mut outgoing);
+    let (notifications, entries) = commit(sink, manager, outgoing, Vec::new(), now).await?;
+    for n in notifications {
+        let _ = sink.events.send(Event::Alert(n));
+    }
+    if let Err(e) = sink.dispatcher.queued(entries) {
+        tracing::warn!(error = %Inert(format_args!("{e:#}")), "notifications wait in the outbox");
+    }
+    Ok(())
 }
 
 /// Stores the samples off the async threads; they come back for evaluation whatever happened to the write.

@@ -91,6 +91,8 @@ pub(crate) enum Control {
         collectors: Vec<&'static str>,
         done: oneshot::Sender<anyhow::Result<()>>,
     },
+    /// Retire the states of these rules, about to leave the configuration: announced firing alerts are resolved.
+    Retire { rules: Vec<String>, done: oneshot::Sender<anyhow::Result<()>> },
     /// Read the silences again now (one was added or removed).
     Silences,
 }
@@ -209,6 +211,17 @@ impl Monitor {
         let (done, result) = oneshot::channel();
         let control = Control::Rules { rules, stale_cycles, collectors, done };
         self.control.send(control).await.map_err(|_| anyhow::anyhow!("the pipeline has stopped"))?;
+        result.await.map_err(|_| anyhow::anyhow!("the pipeline has stopped"))?
+    }
+
+    /// Resolves the announced firing alerts of `rules` (about to leave the configuration) and forgets their states;
+    /// the resolved notifications are queued like any other.
+    pub async fn retire_rules(&self, rules: Vec<String>) -> anyhow::Result<()> {
+        let (done, result) = oneshot::channel();
+        self.control
+            .send(Control::Retire { rules, done })
+            .await
+            .map_err(|_| anyhow::anyhow!("the pipeline has stopped"))?;
         result.await.map_err(|_| anyhow::anyhow!("the pipeline has stopped"))?
     }
 

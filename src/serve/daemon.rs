@@ -71,8 +71,12 @@ enum Command {
 pub struct DaemonHandle {
     commands: mpsc::Sender<Command>,
     rules: watch::Receiver<Arc<Vec<RuleConfig>>>,
+    running: watch::Receiver<Option<Running>>,
     events: broadcast::Sender<Event>,
 }
+
+/// The collectors of the running pipeline, for readiness.
+pub type Running = Arc<[&'static str]>;
 
 /// The daemon task's state.
 struct Daemon {
@@ -84,6 +88,8 @@ struct Daemon {
     monitor: Option<Monitor>,
     outputs: Outputs,
     rules: watch::Sender<Arc<Vec<RuleConfig>>>,
+    /// The collectors of the running pipeline; `None` while none runs (a restart failed twice).
+    running: watch::Sender<Option<Running>>,
 }
 
 /// Starts the pipeline for `start.settings` and the task that owns it; the model and the event stream are
@@ -93,12 +99,13 @@ pub fn start(start: Start, outputs: Outputs) -> anyhow::Result<DaemonHandle> {
     let plan = Plan::from_config(&settings.config, &[], None)?;
     let ctx = Context::new(settings, out);
     let (rules, rules_rx) = watch::channel(Arc::new(ctx.settings.config.file.rules.clone()));
-    let mut daemon = Daemon { ctx, resolve, plan, db, store, monitor: None, outputs, rules };
+    let (running, running_rx) = watch::channel(Some(plan.collectors().into()));
+    let mut daemon = Daemon { ctx, resolve, plan, db, store, monitor: None, outputs, rules, running };
     daemon.monitor = Some(daemon.start_monitor()?);
     let (commands, inbox) = mpsc::channel(16);
     let events = daemon.outputs.events.clone();
     tokio::spawn(daemon.run(inbox));
-    Ok(DaemonHandle { commands, rules: rules_rx, events })
+    Ok(DaemonHandle { commands, rules: rules_rx, running: running_rx, events })
 }
 
 impl DaemonHandle {
@@ -125,6 +132,12 @@ impl DaemonHandle {
     /// The configured rules as the running configuration has them.
     pub fn rules(&self) -> Arc<Vec<RuleConfig>> {
         self.rules.borrow().clone()
+    }
+
+    /// The collectors of the running pipeline (whose first cycle readiness waits for); `None` when no pipeline
+    /// runs.
+    pub fn running(&self) -> Option<Running> {
+        self.running.borrow().clone()
     }
 
     /// The events from now on.
@@ -214,7 +227,14 @@ impl Daemon {
         let serve_changed = !settings.config.same_at(old, "serve");
         let rules = plan.rules.len();
         if restart {
-            self.restart(settings, plan).await.map_err(|e| refused(&format_args!("{e:#}")))?;
+            self.restart(settings, plan).await.map_err(|e| {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), "the pipeline could not be restarted");
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "restart_failed",
+                    "the new configuration is valid but its pipeline could not be started; see the server's log",
+                )
+            })?;
         } else {
             let monitor = self.monitor.as_ref().ok_or_else(stopping)?;
             let (rules, stale, running) = (plan.rules.clone(), plan.stale_cycles, plan.collectors());
@@ -239,6 +259,16 @@ impl Daemon {
 
     /// Stops the running pipeline and starts one for `plan`; if that fails, starts the old plan again.
     async fn restart(&mut self, settings: Settings, plan: Plan) -> anyhow::Result<()> {
+        let gone: Vec<String> = (self.plan.rules.iter())
+            .filter(|old| !plan.rules.iter().any(|new| new.name == old.name))
+            .map(|old| old.name.clone())
+            .collect();
+        if let (Some(monitor), false) = (&self.monitor, gone.is_empty()) {
+            // Their states would be forgotten by the new pipeline: resolve what receivers were told fires.
+            if let Err(e) = monitor.retire_rules(gone).await {
+                tracing::warn!(error = %Inert(format_args!("{e:#}")), "cannot resolve the alerts of removed rules");
+            }
+        }
         if let Some(monitor) = self.monitor.take() {
             monitor.stop();
             let report = monitor.finish(RESTART_GRACE, false).await;
@@ -253,16 +283,20 @@ impl Daemon {
             Ok(monitor) => {
                 self.monitor = Some(monitor);
                 self.forget_unwatched();
+                self.running.send_replace(Some(self.plan.collectors().into()));
                 Ok(())
             }
             Err(e) => {
                 (self.ctx, self.plan) = (old_ctx, old_plan);
                 match self.start_monitor() {
                     Ok(monitor) => self.monitor = Some(monitor),
-                    Err(again) => tracing::error!(
-                        error = %Inert(format_args!("{again:#}")),
-                        "the pipeline could not be started again: restart hmon serve"
-                    ),
+                    Err(again) => {
+                        tracing::error!(
+                            error = %Inert(format_args!("{again:#}")),
+                            "the pipeline could not be started again: hmon serve is not ready; restart it"
+                        );
+                        self.running.send_replace(None);
+                    }
                 }
                 Err(e)
             }
@@ -271,12 +305,13 @@ impl Daemon {
 
     /// A pipeline for the current plan, on the store, model and event stream of the previous one.
     fn start_monitor(&self) -> anyhow::Result<Monitor> {
+        let client = self.ctx.mirror()?.clone();
         let manager = pipeline::restore(&self.plan, &self.db)?;
         let outbox = Outbox::new(self.db.clone());
         let dispatcher = Dispatcher::start(self.plan.webhooks.clone(), outbox, DispatcherOptions::default())?;
         let parts = Parts {
             plan: self.plan.clone(),
-            client: self.ctx.mirror()?.clone(),
+            client,
             network: self.ctx.settings.network.value.clone(),
             store: self.store.clone(),
             db: self.db.clone(),
@@ -347,6 +382,9 @@ impl Daemon {
                         path.display()
                     ),
                 ),
+                _ if e.downcast_ref::<Error>().is_some_and(|e| e.kind() == crate::error::Exit::Config) => {
+                    ApiError::new(axum::http::StatusCode::CONFLICT, "config_invalid", format!("{e:#}"))
+                }
                 _ => internal("cannot edit the config file", &format_args!("{e:#}")),
             }
         })?;

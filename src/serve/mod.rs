@@ -68,7 +68,7 @@ pub struct AppState {
     pub version: &'static str,
     /// Whether the pipeline runs on an open store: false before, and again once shutting down.
     pub ready: Arc<AtomicBool>,
-    /// The collectors whose first cycle must end before `/-/ready` answers 200.
+    /// The collectors whose first cycle must end before `/-/ready` answers 200, when no daemon says which run.
     pub collectors: Arc<[String]>,
     /// Refuse a `Host` other than the loopback names and `access.hosts` (on a loopback listener).
     pub loopback_only: bool,
@@ -88,8 +88,16 @@ impl AppState {
         if !self.ready.load(Ordering::Acquire) {
             return false;
         }
+        // The running pipeline's collectors: a reload may add or remove one.
+        let running: Vec<String> = match &self.daemon {
+            Some(daemon) => match daemon.running() {
+                Some(running) => running.iter().map(|c| c.to_string()).collect(),
+                None => return false,
+            },
+            None => self.collectors.to_vec(),
+        };
         let model = self.model.read();
-        self.collectors.iter().all(|c| model.collectors.get(c).is_some_and(|h| h.last_cycle.is_some()))
+        running.iter().all(|c| model.collectors.get(c).is_some_and(|h| h.last_cycle.is_some()))
     }
 }
 

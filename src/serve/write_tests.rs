@@ -225,18 +225,83 @@ async fn a_bad_file_is_refused_on_reload_and_the_old_configuration_carries_on() 
     h.until("the reloaded rule firing", |m| m.firing().any(|a| a.rule == "mirror-down-2")).await;
 }
 
+/// The time the mirror collector's last cycle ended.
+fn mirror_cycle(m: &crate::pipeline::Model) -> Option<crate::timestamp::Timestamp> {
+    m.collectors.get("mirror").and_then(|h| h.last_cycle)
+}
+
 #[tokio::test]
-async fn a_reload_that_changes_more_than_rules_restarts_the_pipeline_on_the_same_model() {
+async fn a_reload_that_changes_more_than_rules_restarts_the_pipeline_and_alerts_carry_on() {
     let h = harness(CONFIG).await;
+    let mut events = h.outputs.events.subscribe();
     h.until("the rule firing", |m| m.firing().any(|a| a.rule == "mirror-down")).await;
+    let since = h.outputs.model.handle().read().firing().next().unwrap().since;
     std::fs::write(&h.config, format!("{CONFIG}\n[collect]\ninterval = \"7s\"\n")).unwrap();
     let response = h.send("POST", "/-/reload", None).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json_of(response).await["restarted"], true);
-    // The firing alert carries on in the model (and the store) across the restart.
-    assert!(h.outputs.model.handle().read().firing().any(|a| a.rule == "mirror-down"));
+    // A cycle of the new pipeline: the alert still fires since the same time, and was not announced again.
+    let before = mirror_cycle(&h.outputs.model.handle().read());
+    h.until("a cycle of the restarted pipeline", |m| mirror_cycle(m) != before).await;
+    let model = h.outputs.model.handle().read().clone();
+    let alert = model.firing().find(|a| a.rule == "mirror-down").expect("still firing");
+    assert_eq!(alert.since, since, "the same alert, not a new one");
+    let mut firing = 0;
+    while let Ok(event) = events.try_recv() {
+        if let Event::Alert(n) = event {
+            assert_eq!(n.status, crate::webhook::AlertStatus::Firing, "{n:?}");
+            firing += 1;
+        }
+    }
+    assert_eq!(firing, 1, "announced once, before the restart");
     let response = h.send("POST", "/api/v1/rules", Some(rule("nodes-down"))).await;
     assert_eq!(response.status(), StatusCode::CREATED, "the restarted pipeline takes rules");
+}
+
+#[tokio::test]
+async fn removing_a_firing_rule_resolves_its_alert() {
+    let h = harness(CONFIG).await;
+    let mut events = h.outputs.events.subscribe();
+    let firing = next_alert(&mut events).await;
+    assert_eq!((firing.rule.as_str(), firing.status), ("mirror-down", crate::webhook::AlertStatus::Firing));
+    assert_eq!(h.send("DELETE", "/api/v1/rules/mirror-down", None).await.status(), StatusCode::OK);
+    let resolved = next_alert(&mut events).await;
+    assert_eq!((resolved.rule.as_str(), resolved.status), ("mirror-down", crate::webhook::AlertStatus::Resolved));
+    assert_eq!(resolved.starts_at, firing.starts_at);
+    assert!(h.outputs.model.handle().read().alerts.is_empty());
+}
+
+#[tokio::test]
+async fn readiness_follows_the_collectors_a_reload_leaves_running() {
+    let with_account = format!("{CONFIG}\n[[accounts]]\nid = \"0.0.1001\"\n");
+    let mut h = harness(&with_account).await;
+    h.state.collectors = Arc::new([]);
+    let running = |h: &Harness| h.state.daemon.as_ref().unwrap().running().unwrap().to_vec();
+    assert!(running(&h).contains(&"accounts"));
+    h.until("every collector's first cycle", |m| {
+        ["mirror", "nodes", "webhooks", "accounts"]
+            .iter()
+            .all(|c| m.collectors.get(*c).is_some_and(|h| h.last_cycle.is_some()))
+    })
+    .await;
+    assert!(h.state.is_ready());
+    std::fs::write(&h.config, CONFIG).unwrap();
+    let response = h.send("POST", "/-/reload", None).await;
+    assert_eq!(json_of(response).await["restarted"], true);
+    assert!(!running(&h).contains(&"accounts"));
+    assert!(h.state.is_ready(), "ready without the accounts collector, which no longer runs");
+}
+
+/// The next alert notification on the event stream.
+async fn next_alert(events: &mut tokio::sync::broadcast::Receiver<Event>) -> crate::webhook::Notification {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Ok(Event::Alert(n))) => return n,
+            Ok(Ok(_)) => {}
+            other => panic!("no alert notification: {other:?}"),
+        }
+    }
 }
 
 #[tokio::test]
