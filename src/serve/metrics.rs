@@ -21,6 +21,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
+use bytes::Bytes;
 
 use super::AppState;
 use crate::metrics::Sample;
@@ -70,8 +71,8 @@ pub fn render(model: &Model, build_version: &str, uptime: Duration) -> String {
 /// and of those after it.
 #[derive(Debug)]
 pub struct Rendered {
-    before: String,
-    after: String,
+    before: Bytes,
+    after: Bytes,
 }
 
 impl Rendered {
@@ -96,18 +97,70 @@ impl Rendered {
             let out = if family.name() < UPTIME { &mut before } else { &mut after };
             family.write(out);
         }
-        Self { before, after }
+        Self { before: Bytes::from(before), after: Bytes::from(after) }
+    }
+
+    /// The text of the `hmon_uptime_seconds` family at `uptime`.
+    fn uptime(uptime: Duration) -> Bytes {
+        let mut family = Family::new(UPTIME.to_string(), Kind::Gauge, "Time since hmon started.");
+        family.add([], uptime.as_secs_f64());
+        let mut out = String::with_capacity(128);
+        family.write(&mut out);
+        Bytes::from(out)
     }
 
     /// The whole text, with `hmon_uptime_seconds` at `uptime` in its place.
     pub fn with_uptime(&self, uptime: Duration) -> String {
-        let mut family = Family::new(UPTIME.to_string(), Kind::Gauge, "Time since hmon started.");
-        family.add([], uptime.as_secs_f64());
-        let mut out = String::with_capacity(self.before.len() + self.after.len() + 128);
-        out.push_str(&self.before);
-        family.write(&mut out);
-        out.push_str(&self.after);
-        out
+        let parts = [self.before.clone(), Self::uptime(uptime), self.after.clone()];
+        let mut out = Vec::with_capacity(parts.iter().map(Bytes::len).sum());
+        for part in parts {
+            out.extend_from_slice(&part);
+        }
+        String::from_utf8(out).expect("rendered from strings")
+    }
+
+    /// The whole text as a response body that shares the rendered parts instead of copying them, with its exact
+    /// length (so the answer has a `Content-Length`).
+    pub fn body(&self, uptime: Duration) -> axum::body::Body {
+        axum::body::Body::new(Chunks::new([self.before.clone(), Self::uptime(uptime), self.after.clone()]))
+    }
+}
+
+/// A response body of a few shared chunks, sent one after the other.
+struct Chunks {
+    parts: std::collections::VecDeque<Bytes>,
+    left: u64,
+}
+
+impl Chunks {
+    fn new(parts: impl IntoIterator<Item = Bytes>) -> Self {
+        let parts: std::collections::VecDeque<Bytes> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        let left = parts.iter().map(|p| p.len() as u64).sum();
+        Chunks { parts, left }
+    }
+}
+
+impl http_body::Body for Chunks {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = self.parts.pop_front();
+        if let Some(part) = &next {
+            self.left -= part.len() as u64;
+        }
+        std::task::Poll::Ready(next.map(|part| Ok(http_body::Frame::data(part))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.left)
     }
 }
 
@@ -227,7 +280,7 @@ fn own_families(model: &Model, build_version: &str) -> BTreeMap<String, Family> 
 
 /// `GET /metrics`: [`render`] with [`CONTENT_TYPE`], from the [`Cache`] while the model has not changed.
 pub async fn handler(State(state): State<AppState>) -> impl IntoResponse {
-    let body = state.metrics.get(&state.model, state.version).with_uptime(state.started.elapsed());
+    let body = state.metrics.get(&state.model, state.version).body(state.started.elapsed());
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], body)
 }
 

@@ -103,7 +103,9 @@ async fn metrics_has_the_prometheus_content_type_and_the_samples() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[header::CONTENT_TYPE], "text/plain; version=0.0.4; charset=utf-8");
     assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let announced = http_body::Body::size_hint(response.body()).exact();
     let text = body(response).await;
+    assert_eq!(announced, Some(text.len() as u64), "an exact length, for Content-Length");
     assert!(
         text.contains("hmon_account_balance_hbar{account=\"0.0.1001\",label=\"a \\\"quoted\\\"\\\\ name\"} 5"),
         "{text}"

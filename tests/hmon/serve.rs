@@ -107,6 +107,7 @@ fn serve_gets_ready_exposes_metrics_and_stops_on_sigterm() {
     assert_eq!(status, 200);
     assert!(head.contains("content-type: text/plain; version=0.0.4; charset=utf-8"), "{head}");
     assert!(body.contains("hmon_account_balance_hbar{account=\"0.0.1001\",label=\"treasury\"} 5"), "{body}");
+    assert!(head.contains(&format!("content-length: {}\r\n", body.len())), "{head}");
     assert_promtool_accepts(&body);
     // The JSON API: the watched account's balance from the fake mirror, in the model and in the store.
     let (status, head, body) = get(addr, "/api/v1/status");
