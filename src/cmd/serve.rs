@@ -138,6 +138,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         stopping: stopping_rx,
         access,
         metrics: serve::metrics::Cache::default(),
+        status: Default::default(),
     };
     let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
     let mut server = tokio::spawn(serve::run(listener, serve::app(state), async {

@@ -102,6 +102,20 @@ async fn an_empty_status_has_every_field() {
 }
 
 #[tokio::test]
+async fn the_status_shows_each_change_of_the_model_once_rendered_per_change() {
+    let (state, writer) = state();
+    let first = get_json(&state, "/api/v1/status").await;
+    assert_eq!(first, get_json(&state, "/api/v1/status").await, "the same model, the same document");
+    let at = Timestamp::now();
+    writer.update(|m| {
+        m.apply(&Event::Sample(Sample::new("account_balance_hbar", &[("account", "0.0.7"), ("label", "")], 3.0, at)));
+    });
+    let second = get_json(&state, "/api/v1/status").await;
+    assert_eq!(second["accounts"][0]["account"], "0.0.7", "{second}");
+    assert_eq!(second["accounts"][0]["balance_hbar"], 3.0);
+}
+
+#[tokio::test]
 async fn samples_page_through_every_run() {
     let (state, _writer) = state();
     stored_balances(&state);

@@ -122,8 +122,14 @@ impl Rendered {
     /// The whole text as a response body that shares the rendered parts instead of copying them, with its exact
     /// length (so the answer has a `Content-Length`).
     pub fn body(&self, uptime: Duration) -> axum::body::Body {
-        axum::body::Body::new(Chunks::new([self.before.clone(), Self::uptime(uptime), self.after.clone()]))
+        shared_body([self.before.clone(), Self::uptime(uptime), self.after.clone()])
     }
+}
+
+/// A response body made of `parts`, sent one after the other without copying them, with its exact length (so the
+/// answer has a `Content-Length`).
+pub fn shared_body(parts: impl IntoIterator<Item = Bytes>) -> axum::body::Body {
+    axum::body::Body::new(Chunks::new(parts))
 }
 
 /// A response body of a few shared chunks, sent one after the other.

@@ -80,6 +80,8 @@ pub struct AppState {
     pub access: auth::Access,
     /// The latest `/metrics` text, rendered once per model change.
     pub metrics: metrics::Cache,
+    /// The latest `/api/v1/status` document, serialized once per model change.
+    pub status: status::Cache,
 }
 
 impl AppState {

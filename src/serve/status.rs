@@ -5,7 +5,7 @@
 //!
 //! ```json
 //! {
-//!   "network": "mainnet", "version": "0.1.0", "uptime_seconds": 3600,
+//!   "uptime_seconds": 3600, "network": "mainnet", "version": "0.1.0",
 //!   "updated_at": "2026-11-24T12:00:00Z",
 //!   "mirror_lag_seconds": 2.5, "network_tps": 12.3,
 //!   "nodes": { "up": 30, "total": 31, "down": [{ "node_id": "3", "node_account_id": "0.0.6" }] },
@@ -27,7 +27,13 @@ use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::api::{json, Params};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use bytes::Bytes;
+
+use super::api::{internal, Params};
 use super::{ApiError, AppState};
 use crate::alert::manager::AlertView;
 use crate::alert::silence::Silence;
@@ -40,7 +46,6 @@ use crate::timestamp::Timestamp;
 struct Status<'a> {
     network: &'a str,
     version: &'a str,
-    uptime_seconds: u64,
     updated_at: Option<Timestamp>,
     mirror_lag_seconds: Option<f64>,
     network_tps: Option<f64>,
@@ -141,7 +146,6 @@ fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
     Status {
         network: &state.network,
         version: state.version,
-        uptime_seconds: state.started.elapsed().as_secs(),
         updated_at: updated,
         mirror_lag_seconds: lag,
         network_tps: tps,
@@ -153,9 +157,36 @@ fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
     }
 }
 
-/// `GET /api/v1/status`.
+/// `GET /api/v1/status`: the document is serialized once per model change (see [`Cache`]); only
+/// `uptime_seconds` is written per request.
 pub async fn handler(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Response, ApiError> {
     Params::parse(query.as_deref(), &[])?;
-    let model = state.model.read();
-    json(&status(&model, &state))
+    let rest = state.status.get(&state)?;
+    let head = Bytes::from(format!("{{\"uptime_seconds\":{},", state.started.elapsed().as_secs()));
+    let body = super::metrics::shared_body([head, rest]);
+    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response())
+}
+
+/// The latest status document but for `uptime_seconds`, without its opening brace, and the model version it
+/// shows: rendered once per model change, shared by every request.
+#[derive(Debug, Clone, Default)]
+pub struct Cache(Arc<Mutex<Option<(u64, Bytes)>>>);
+
+impl Cache {
+    fn get(&self, state: &AppState) -> Result<Bytes, ApiError> {
+        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // The version first: the model read after it is at least that new, so the text is never older than its key.
+        let version = state.model.version();
+        if let Some((at, text)) = cached.as_ref() {
+            if *at == version {
+                return Ok(text.clone());
+            }
+        }
+        let text = serde_json::to_vec(&status(&state.model.read(), state))
+            .map_err(|e| internal("encode the answer", &e.into()))?;
+        // `{"network":...}` becomes `"network":...}`: the handler writes `{"uptime_seconds":N,` before it.
+        let rest = Bytes::from(text).slice(1..);
+        *cached = Some((version, rest.clone()));
+        Ok(rest)
+    }
 }

@@ -32,6 +32,7 @@ pub(super) fn state() -> (AppState, ModelWriter) {
         stopping: tokio::sync::watch::channel(false).1,
         access: auth::Access::default(),
         metrics: super::metrics::Cache::default(),
+        status: Default::default(),
     };
     (state, writer)
 }

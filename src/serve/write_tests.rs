@@ -80,6 +80,7 @@ async fn harness(config: &str) -> Harness {
             hosts: Arc::new([]),
         },
         metrics: Default::default(),
+        status: Default::default(),
     };
     Harness { state, outputs, config: path, stopping, _dir: dir }
 }
