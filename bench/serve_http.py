@@ -3,7 +3,7 @@
 
 `hmon serve` watches ACCOUNTS generated accounts (default 2,000, every tenth holding two tokens) on the fake mirror
 (bench/fake_mirror.py, 5 transfers a second) with a store in a temporary directory. Once every account's balance is
-in `/metrics`, each path in PATHS is fetched from hmon once; its body is written to a directory that nginx serves on
+in `/metrics` and its size is steady (the series that appear from the second cycle on are there), each path in PATHS is fetched from hmon once; its body is written to a directory that nginx serves on
 127.0.0.1 (a generated minimal config: `worker_processes` = the machine's cores, no access log, keep-alive without a
 request limit, pid and temp paths in the temporary directory, in the foreground). Then `wrk` runs with the same
 threads, connections and duration against both, alternately, ROUNDS times each after a warm-up of each; the script
@@ -146,6 +146,20 @@ def wait_for_accounts(serve, timeout=120):
     sys.exit(f"/metrics did not show {ACCOUNTS} account balances within {timeout} s")
 
 
+def wait_for_steady_body(serve, timeout=120):
+    """Waits until `/metrics` keeps its size (within 1 %) over 15 s, a cycle and a half: the series that appear only
+    from the second cycle on (`account_transactions`) are there, so nginx serves as many bytes as hmon does."""
+    deadline = time.monotonic() + timeout
+    previous = None
+    while time.monotonic() < deadline:
+        size = len(serve.get("/metrics")[1])
+        if previous is not None and abs(size - previous) <= previous / 100:
+            return
+        previous = size
+        time.sleep(15)
+    sys.exit(f"/metrics did not settle to a steady size within {timeout} s")
+
+
 def bodies_to_serve(serve):
     """(path, content type, body) for each path hmon answers; notes and skips the 404s."""
     found = []
@@ -177,6 +191,7 @@ def main():
             serve = Serve(hmon, config, tmp)
             serve.wait_ready(120)
             wait_for_accounts(serve)
+            wait_for_steady_body(serve)
             bodies = bodies_to_serve(serve)
             if not bodies:
                 sys.exit("no path to measure")
@@ -193,7 +208,8 @@ def main():
                         rates[name].append(wrk(url, SECONDS))
                 hmon_rate, nginx_rate = statistics.median(rates["hmon"]), statistics.median(rates["nginx"])
                 ratio = hmon_rate / nginx_rate
-                print(f"\nGET {path} ({len(body):,} bytes)")
+                size_now = len(serve.get(path)[1])
+                print(f"\nGET {path} ({len(body):,} bytes served by nginx; hmon's answer is {size_now:,} bytes now)")
                 print(f"  hmon serve  median {hmon_rate:10.0f} req/s  (runs {', '.join(f'{r:.0f}' for r in rates['hmon'])})")
                 print(f"  nginx       median {nginx_rate:10.0f} req/s  (runs {', '.join(f'{r:.0f}' for r in rates['nginx'])})")
                 print(f"  ratio hmon/nginx: {ratio:.2f}  (target >= {TARGET})")
