@@ -7,6 +7,7 @@ mod changes;
 pub mod db;
 pub mod memory;
 pub mod query;
+mod schema;
 pub mod sqlite;
 
 pub use db::Db;
