@@ -1,6 +1,6 @@
 //! The daemon behind the API: the running pipeline and the configuration it runs, changed one request at a time.
 //!
-//! One task owns the [`Monitor`] and takes [`Command`]s in order, so two writes never interleave: a reload
+//! One task owns the [`Monitor`] and takes commands in order, so two writes never interleave: a reload
 //! (`POST /-/reload`, SIGHUP), a rule added or removed (`POST`/`DELETE /api/v1/rules`), a silence changed. A
 //! reload reads the config file again and refuses an invalid one (the running configuration carries on). When only
 //! `[[rules]]` changed, the new rules take over between two batches and every rule whose definition did not change
