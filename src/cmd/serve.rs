@@ -20,13 +20,12 @@ use super::signals::{notice, ReloadSignal, StopSignals};
 use super::watch::claim_for_network;
 use super::Context;
 use crate::error::Error;
-use crate::pipeline::{Event, Outputs, Plan};
+use crate::pipeline::{Outputs, Plan};
 use crate::serve::auth::Access;
 use crate::serve::daemon::{self, DaemonHandle};
 use crate::serve::{self, AppState};
 use crate::settings::Settings;
 use crate::store::{Db, SqliteStore};
-use crate::text::Inert;
 use crate::webhook::ShutdownReport;
 
 #[derive(Debug, Args)]
@@ -113,8 +112,10 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let db = Db::open_owned(&path)?;
     claim_for_network(&db, &ctx.settings.network.value.name)?;
     let store = Arc::new(SqliteStore::with_heartbeat(db.clone(), plan.heartbeat));
-    let (outputs, events) = Outputs::new();
-    tokio::spawn(log_events(events));
+    // The first reader is dropped at once: kept unread, it would hold the newest events (tens of MB of samples).
+    // Alerts are logged by the pipeline itself; event streams subscribe while they are open.
+    let (outputs, first_reader) = Outputs::new();
+    drop(first_reader);
     let overrides = ctx.overrides.clone();
     let resolve: daemon::Resolve = Box::new(move || Settings::resolve(overrides.clone(), |k| std::env::var(k).ok()));
     let settings = resolve()?;
@@ -217,28 +218,6 @@ async fn serve_until_stopped(
                     Err(e) => anyhow::Error::new(e).context("the HTTP server failed"),
                 });
             }
-        }
-    }
-}
-
-/// Logs every alert notification the pipeline queues (collector failures and deliveries are logged where they
-/// happen). Network text is made inert.
-async fn log_events(mut events: tokio::sync::broadcast::Receiver<Event>) {
-    loop {
-        match events.recv().await {
-            Ok(Event::Alert(n)) => tracing::info!(
-                rule = %Inert(&n.rule),
-                status = ?n.status,
-                labels = %Inert(format_args!("{:?}", n.labels)),
-                value = n.value,
-                id = %n.id,
-                "alert"
-            ),
-            Ok(_) => {}
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
-                tracing::warn!(missed, "the log fell behind the pipeline; alert lines were skipped");
-            }
-            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
     }
 }

@@ -79,6 +79,9 @@ pub(super) async fn evaluate(
         batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
         batch_events.extend(store_errors.iter().map(|m| collector_error("store", m.clone())));
         batch_events.extend(samples.into_iter().map(Event::Sample));
+        for n in &notifications {
+            log_alert(n);
+        }
         batch_events.extend(notifications.into_iter().map(Event::Alert));
         let alerts = manager.alerts();
         let delivery = sink.dispatcher.stats();
@@ -176,6 +179,7 @@ async fn retire(manager: &mut AlertManager, sink: &Sink, rules: Vec<String>) -> 
     manager.retire_rules(&rules, now, &mut outgoing);
     let (notifications, entries) = commit(sink, manager, outgoing, Vec::new(), now).await?;
     for n in notifications {
+        log_alert(&n);
         let _ = sink.events.send(Event::Alert(n));
     }
     if let Err(e) = sink.dispatcher.queued(entries) {
@@ -273,6 +277,18 @@ fn persist(
         entries.push(Entry::queued(seq, webhook, key, n.clone(), now_ms));
     }
     Ok(entries)
+}
+
+/// One info line per notification queued (`serve` logs at info; `watch` shows its alerts itself).
+fn log_alert(n: &Notification) {
+    tracing::info!(
+        rule = %Inert(&n.rule),
+        status = ?n.status,
+        labels = %Inert(format_args!("{:?}", n.labels)),
+        value = n.value,
+        id = %n.id,
+        "alert"
+    );
 }
 
 fn collector_error(collector: &str, message: String) -> Event {
