@@ -92,12 +92,14 @@ fn labels_since_and_until_narrow_the_runs() {
 
     let since = RunQuery { since_ms: Some(25_000), ..query(Some("balance"), 10) };
     let got: Vec<_> = shown(&runs(&db, &since).unwrap()).into_iter().map(|r| (r.0, r.1)).collect();
-    assert_eq!(got, [("a".into(), 30), ("b".into(), 10)], "a's first run ended at 20 s");
+    // a's first run (confirmed last at 20 s) is a's value until its next run starts at 30 s.
+    assert_eq!(got, [("a".into(), 30), ("b".into(), 10), ("a".into(), 10)], "in force at 25 s, or later");
     let until = RunQuery { until_ms: Some(30_000), ..query(Some("balance"), 10) };
     let got: Vec<_> = shown(&runs(&db, &until).unwrap()).into_iter().map(|r| (r.0, r.1)).collect();
     assert_eq!(got, [("b".into(), 10), ("a".into(), 10)], "until is exclusive");
     let window = RunQuery { since_ms: Some(21_000), until_ms: Some(29_000), ..query(Some("balance"), 10) };
-    assert_eq!(shown(&runs(&db, &window).unwrap()).len(), 1, "only b's run spans 21-29 s");
+    let got: Vec<_> = shown(&runs(&db, &window).unwrap()).into_iter().map(|r| (r.0, r.1)).collect();
+    assert_eq!(got, [("b".into(), 10), ("a".into(), 10)], "the runs in force from 21 to 29 s");
 }
 
 #[test]
