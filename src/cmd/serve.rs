@@ -92,8 +92,11 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let config = &ctx.settings.config;
     let plan = Plan::from_config(config, &[], None)?;
     let token = serve::token::resolve(config, serve::token::from_env()?)?;
-    let access =
-        Access { token: token.as_ref().map(|t| t.token.clone()), hosts: serve::host::configured_hosts(config)?.into() };
+    let access = Access {
+        token: token.as_ref().map(|t| t.token.clone()),
+        hosts: serve::host::configured_hosts(config)?.into(),
+        sessions: Default::default(),
+    };
     let from_file = config.file.serve.as_ref().and_then(|s| s.listen.as_deref());
     let addr = serve::listen_addr(args.listen.as_deref(), from_file, token.is_some())?;
     if let Some(ignored) = token.as_ref().and_then(|t| t.ignored_file.as_ref()) {

@@ -6,6 +6,11 @@
 //!   <token>`; with no token configured they are refused with 403 `writes_need_token`.
 //! - With a token configured, reads need it too; without one (loopback only, see [`super::listen_addr`]), reads are
 //!   open.
+//! - The status page and its assets ([`super::page`]) and `GET /-/session` are open too: they hold no data.
+//!   `POST /-/login` checks the token itself ([`super::session`]).
+//! - Instead of the header, a browser may present the session cookie that `/-/login` sets. A write authorized by
+//!   the cookie alone must come from this server's page (`Origin` matching `Host`, or `Sec-Fetch-Site:
+//!   same-origin`), else 403 `cross_site`: the cookie is sent by the browser whoever asks, the header is not.
 //! - A missing token is 401 `missing_token`, a wrong one 401 `invalid_token`, both with `WWW-Authenticate: Bearer
 //!   realm="hmon"`; neither says more.
 //!
@@ -19,6 +24,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::session::{self, cross_site, same_origin, Sessions};
 use super::token::{ApiToken, HOW_TO_SET};
 use super::ApiError;
 
@@ -29,13 +35,19 @@ pub struct Access {
     pub token: Option<ApiToken>,
     /// `[serve] hosts`: names accepted in `Host` on a loopback listener besides the loopback names, lower case.
     pub hosts: Arc<[String]>,
+    /// The key browser sessions are signed with (random per process).
+    pub sessions: Sessions,
 }
 
 /// The challenge sent with every 401.
 const CHALLENGE: &str = "Bearer realm=\"hmon\"";
 
-/// Paths whose reads are open whatever the token.
-const OPEN_PATHS: &[&str] = &["/-/healthy", "/-/ready"];
+/// Paths whose reads are open whatever the token: probes, the page (no data in it) and whether to log in.
+const OPEN_PATHS: &[&str] =
+    &["/-/healthy", "/-/ready", "/-/session", "/", super::page::SCRIPT, super::page::STYLE, super::page::ICON];
+
+/// The login endpoint checks the token in its body itself.
+const LOGIN_PATH: &str = "/-/login";
 
 /// Whether the request changes something: any method but `GET` and `HEAD`, and the reload endpoint whatever its
 /// method.
@@ -47,7 +59,7 @@ fn is_write(method: &Method, path: &str) -> bool {
 pub async fn require_token(State(access): State<Access>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let write = is_write(request.method(), path);
-    if !write && OPEN_PATHS.contains(&path) {
+    if (!write && OPEN_PATHS.contains(&path)) || (request.method() == Method::POST && path == LOGIN_PATH) {
         return next.run(request).await;
     }
     let Some(token) = &access.token else {
@@ -62,6 +74,15 @@ pub async fn require_token(State(access): State<Access>, request: Request, next:
         return next.run(request).await;
     };
     match bearer(request.headers().get(header::AUTHORIZATION)) {
+        Presented::Missing if access.sessions.in_headers(request.headers()) => {
+            if write && !same_origin(request.headers()) {
+                return cross_site();
+            }
+            next.run(request).await
+        }
+        Presented::Missing if session::cookie(request.headers(), session::COOKIE).is_some() => {
+            unauthorized("invalid_session", "the session has expired or is not valid: log in again")
+        }
         Presented::Missing => unauthorized("missing_token", "this request needs Authorization: Bearer <token>"),
         Presented::Token(candidate) if token.matches(candidate) => next.run(request).await,
         Presented::Token(_) | Presented::Malformed => unauthorized("invalid_token", "the API token is invalid"),

@@ -5,7 +5,8 @@
 //! listener its caller bound until a shutdown future completes. Every error is JSON of one shape
 //! ([`error::ApiError`]); every response carries `X-Content-Type-Options: nosniff`; request bodies and handler
 //! time are bounded; on loopback, a request for a host other than the loopback names is refused ([`host`]).
-//! Access is decided by one middleware ([`auth`]) from the API token ([`token`]).
+//! Access is decided by one middleware ([`auth`]) from the API token ([`token`]) or a browser session
+//! ([`session`]). `GET /` is a status page embedded in the binary ([`page`]).
 
 mod alerts;
 mod api;
@@ -17,10 +18,12 @@ mod events;
 mod health;
 pub mod host;
 pub mod metrics;
+pub mod page;
 mod queue;
 mod router;
 mod rules;
 mod samples;
+pub mod session;
 mod silences;
 mod status;
 pub mod token;

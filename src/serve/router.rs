@@ -9,8 +9,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use super::{
-    alerts, auth, error, events, health, host, log_request, metrics, queue, rules, samples, silences, status, AppState,
-    BODY_LIMIT, REQUEST_TIMEOUT,
+    alerts, auth, error, events, health, host, log_request, metrics, page, queue, rules, samples, session, silences,
+    status, AppState, BODY_LIMIT, REQUEST_TIMEOUT,
 };
 
 /// The router with every route and layer.
@@ -18,6 +18,14 @@ pub fn app(state: AppState) -> Router {
     let loopback_only = state.loopback_only;
     let access = state.access.clone();
     let router = Router::new()
+        // The status page and its browser session.
+        .route("/", get(page::index))
+        .route(page::SCRIPT, get(page::script))
+        .route(page::STYLE, get(page::style))
+        .route(page::ICON, get(page::icon))
+        .route("/-/session", get(session::status))
+        .route("/-/login", post(session::login))
+        .route("/-/logout", post(session::logout))
         .route("/-/healthy", get(health::healthy))
         .route("/-/ready", get(health::ready))
         .route("/metrics", get(metrics::handler))

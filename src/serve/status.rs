@@ -8,7 +8,8 @@
 //!   "uptime_seconds": 3600, "network": "mainnet", "version": "0.1.0",
 //!   "updated_at": "2026-11-24T12:00:00Z",
 //!   "mirror_lag_seconds": 2.5, "network_tps": 12.3,
-//!   "nodes": { "up": 30, "total": 31, "down": [{ "node_id": "3", "node_account_id": "0.0.6" }] },
+//!   "nodes": { "up": 30, "total": 31, "down": [{ "node_id": "3", "node_account_id": "0.0.6" }],
+//!              "latency": [{ "node_id": "0", "node_account_id": "0.0.3", "seconds": 0.12 }] },
 //!   "accounts": [{ "account": "0.0.1001", "label": "treasury", "balance_hbar": 5.0,
 //!                  "updated_at": "...", "tokens": [{ "token": "0.0.5", "balance": 12.0, "updated_at": "..." }] }],
 //!   "alerts": { "firing": [ALERT], "pending": [ALERT] },
@@ -17,7 +18,7 @@
 //! }
 //! ```
 //!
-//! `ALERT` is `{rule, labels, severity, state, since, value, silenced, summary}`. An account's `updated_at` is
+//! `nodes.latency` has the last probe's round trip of each node that answered it. `ALERT` is `{rule, labels, severity, state, since, value, silenced, summary}`. An account's `updated_at` is
 //! when its balance was last read (the newest sample), not when it last changed: `/api/v1/samples` answers that
 //! (a run's `timestamp`). `updated_at` at the top is the newest sample or collector cycle the model has seen.
 
@@ -61,6 +62,14 @@ struct Nodes<'a> {
     up: usize,
     total: usize,
     down: Vec<Node<'a>>,
+    latency: Vec<Latency<'a>>,
+}
+
+#[derive(Serialize)]
+struct Latency<'a> {
+    node_id: &'a str,
+    node_account_id: &'a str,
+    seconds: f64,
 }
 
 #[derive(Serialize)]
@@ -135,10 +144,18 @@ fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
                     nodes.down.push(Node { node_id, node_account_id });
                 }
             }
+            "node_latency_seconds" => nodes.latency.push(Latency {
+                node_id: label(&s.labels, "node_id"),
+                node_account_id: label(&s.labels, "node_account_id"),
+                seconds: s.value,
+            }),
             "account_balance_hbar" | "account_token_balance" => add_account_sample(&mut accounts, s),
             _ => {}
         }
     }
+    // A node that stopped answering keeps its last latency sample in the model: it is not a current latency.
+    let down: Vec<&str> = nodes.down.iter().map(|n| n.node_id).collect();
+    nodes.latency.retain(|l| !down.contains(&l.node_id));
     let alerts = Alerts {
         firing: model.alerts.iter().filter(|a| a.state == "firing").collect(),
         pending: model.alerts.iter().filter(|a| a.state == "pending").collect(),

@@ -78,6 +78,7 @@ async fn harness(config: &str) -> Harness {
         access: super::auth::Access {
             token: Some(super::token::ApiToken::new(TOKEN, "the test token").unwrap()),
             hosts: Arc::new([]),
+            sessions: Default::default(),
         },
         metrics: Default::default(),
         status: Default::default(),
