@@ -24,8 +24,10 @@ mod resilience;
 mod serve;
 mod serve_api;
 mod silence;
+mod status_page;
 mod tx;
 mod watch;
+mod webdriver;
 
 use std::io::Read as _;
 use std::path::PathBuf;
