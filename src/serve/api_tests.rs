@@ -64,6 +64,9 @@ async fn status_shows_the_model() {
             Sample::new("network_tps", &[], 9.0, at),
             Sample::new("node_up", &[("node_id", "0"), ("node_account_id", "0.0.3")], 1.0, at),
             Sample::new("node_up", &[("node_id", "1"), ("node_account_id", "0.0.4")], 0.0, at),
+            Sample::new("node_latency_seconds", &[("node_id", "0"), ("node_account_id", "0.0.3")], 0.25, at),
+            // From before node 1 went down: not a current latency.
+            Sample::new("node_latency_seconds", &[("node_id", "1"), ("node_account_id", "0.0.4")], 0.5, at),
         ] {
             m.apply(&Event::Sample(s));
         }
@@ -74,7 +77,8 @@ async fn status_shows_the_model() {
     assert_eq!((doc["mirror_lag_seconds"].as_f64(), doc["network_tps"].as_f64()), (Some(2.5), Some(9.0)));
     assert_eq!(
         doc["nodes"],
-        serde_json::json!({"up": 1, "total": 2, "down": [{"node_id": "1", "node_account_id": "0.0.4"}]})
+        serde_json::json!({"up": 1, "total": 2, "down": [{"node_id": "1", "node_account_id": "0.0.4"}],
+                           "latency": [{"node_id": "0", "node_account_id": "0.0.3", "seconds": 0.25}]})
     );
     let account = &doc["accounts"][0];
     assert_eq!(account["account"], "0.0.1001");

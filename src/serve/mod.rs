@@ -166,6 +166,8 @@ pub(super) async fn log_request(request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod api_tests;
 #[cfg(test)]
+mod page_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod write_tests;
