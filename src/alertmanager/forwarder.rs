@@ -15,7 +15,8 @@ use crate::pipeline::ModelHandle;
 use crate::text::Inert;
 use crate::timestamp::Timestamp;
 
-/// The wait before the first retry of a failed post; it doubles up to the re-send delay.
+/// The wait before the first retry of a failed post (or the re-send delay, if shorter); it doubles up to the
+/// re-send delay.
 const FIRST_RETRY: Duration = Duration::from_secs(1);
 /// How much of an error answer is logged.
 const ERROR_BODY: usize = 200;
@@ -45,11 +46,17 @@ impl Forwarder {
             }
         });
         let (lists, latest) = watch::channel(Arc::new(Batch::default()));
-        let max_retry = options.resend_delay.max(FIRST_RETRY);
+        let first_retry = FIRST_RETRY.min(options.resend_delay);
         let mut tasks: Vec<JoinHandle<()>> = targets
             .into_iter()
             .map(|target| {
-                let poster = Poster { target, client: client.clone(), writer: writer.clone(), max_retry };
+                let poster = Poster {
+                    target,
+                    client: client.clone(),
+                    writer: writer.clone(),
+                    first_retry,
+                    max_retry: options.resend_delay,
+                };
                 tokio::spawn(poster.run(latest.clone()))
             })
             .collect();
@@ -95,6 +102,7 @@ struct Poster {
     target: Target,
     client: reqwest::Client,
     writer: ModelWriter,
+    first_retry: Duration,
     max_retry: Duration,
 }
 
@@ -103,7 +111,7 @@ impl Poster {
     async fn run(self, mut latest: watch::Receiver<Arc<Batch>>) {
         let mut was_up = true;
         while latest.changed().await.is_ok() {
-            let mut wait = FIRST_RETRY;
+            let mut wait = self.first_retry;
             loop {
                 let batch = latest.borrow_and_update().clone();
                 if batch.alerts.is_empty() {
