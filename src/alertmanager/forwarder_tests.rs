@@ -29,10 +29,13 @@ enum Mode {
     Hang,
 }
 
+/// Each post's `Authorization` header and body.
+type Posts = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
 #[derive(Clone)]
 struct Fake {
     mode: Mode,
-    posts: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    posts: Posts,
 }
 
 async fn receive(State(fake): State<Fake>, headers: HeaderMap, Json(body): Json<Value>) -> StatusCode {
@@ -54,7 +57,7 @@ async fn receive(State(fake): State<Fake>, headers: HeaderMap, Json(body): Json<
 }
 
 /// A fake Alertmanager and the posts it received.
-async fn fake(mode: Mode) -> (String, Arc<Mutex<Vec<(Option<String>, Value)>>>) {
+async fn fake(mode: Mode) -> (String, Posts) {
     let posts = Arc::new(Mutex::new(Vec::new()));
     let app = Router::new().route("/api/v2/alerts", post(receive)).with_state(Fake { mode, posts: posts.clone() });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
