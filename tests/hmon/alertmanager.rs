@@ -147,3 +147,30 @@ fn the_example_alertmanager_config_passes_amtool() {
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && said.contains("SUCCESS"), "amtool check-config: {said}");
 }
+
+#[test]
+fn check_counts_alertmanagers_and_refuses_a_bad_entry_without_its_secrets() {
+    let env = Env::start();
+    config(&env, &[], "");
+    let base = std::fs::read_to_string(env.config_path()).expect("config");
+    env.write_config(&format!(
+        "{base}\n[[alertmanagers]]\nurl = \"http://127.0.0.1:9093\"\nbearer_token = \"am-tok-1\"\n"
+    ));
+    let (code, stdout, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 alertmanagers"), "{stdout}");
+    for (entry, want) in [
+        ("url = \"http://u:am-pw-2@127.0.0.1:9093\"", "use basic_auth"),
+        ("url = \"http://127.0.0.1:9093\"\nbearer_token = \"am-tok-1\"\ntimeout = \"soon\"", "timeout"),
+        ("url = \"http://127.0.0.1:9093\"\ntoken = \"am-tok-1\"", "unknown field"),
+    ] {
+        env.write_config(&format!("{base}\n[[alertmanagers]]\n{entry}\n"));
+        let (code, _, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
+        assert_eq!(code, 3, "{entry}: {stderr}");
+        assert!(stderr.contains(want) && !stderr.contains("am-tok-1") && !stderr.contains("am-pw-2"), "{stderr}");
+    }
+    env.write_config(&format!("{base}\n[serve]\nexternal_labels = {{ \"bad-name\" = \"x\" }}\n"));
+    let (code, _, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("serve.external_labels") && stderr.contains("invalid label name"), "{stderr}");
+}
