@@ -1,6 +1,7 @@
 //! The pipeline's one current-state model: the latest sample of every series, every pending and firing alert,
 //! the silences in force, each collector's health, recent errors and the delivery counters. The evaluation task
-//! writes it (and the Alertmanager forwarder its own counters); the live view (and later the HTTP API and metrics) read it. Nothing keeps its own copy.
+//! writes it (the Alertmanager forwarder only its own counters); the live view, the HTTP API and the metrics read
+//! it. Nothing keeps its own copy.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
