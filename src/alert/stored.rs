@@ -6,7 +6,7 @@ use anyhow::Context;
 use super::manager::Phase;
 use super::state::SeriesState;
 use crate::metrics::Labels;
-use crate::store::Db;
+use rusqlite::Connection;
 
 /// One stored (rule, series) state.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,10 +22,16 @@ pub struct StoredAlert {
 
 /// Every stored state, by rule then labels. Rows that do not decode are left out (the alert manager forgets them
 /// at its next start).
-pub fn stored(db: &Db) -> anyhow::Result<Vec<StoredAlert>> {
-    let conn = db.lock();
-    let mut stmt = conn.prepare_cached("SELECT rule, labels, state FROM alert_state ORDER BY rule, labels")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+pub fn stored(conn: &Connection, rule: Option<&str>) -> anyhow::Result<Vec<StoredAlert>> {
+    // With a rule, only its rows: a range of the primary key (rule, labels).
+    let (sql, args): (&str, Vec<&str>) = match rule {
+        Some(rule) => ("SELECT rule, labels, state FROM alert_state WHERE rule = ?1 ORDER BY rule, labels", vec![rule]),
+        None => ("SELECT rule, labels, state FROM alert_state ORDER BY rule, labels", vec![]),
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
     let mut found = Vec::new();
     for row in rows {
         let (rule, labels, state) = row.context("cannot read the alert state")?;
@@ -41,6 +47,7 @@ pub fn stored(db: &Db) -> anyhow::Result<Vec<StoredAlert>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Db;
     use crate::timestamp::Timestamp;
 
     #[test]
@@ -56,7 +63,7 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let found = stored(&db).unwrap();
+        let found = stored(&db.lock(), None).unwrap();
         assert_eq!(found.len(), 2);
         let since = Timestamp::parse_rfc3339("2026-01-02T03:04:05Z").unwrap();
         assert_eq!((found[0].phase, found[0].value), (Phase::Firing { since }, Some(4.5)));

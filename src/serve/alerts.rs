@@ -88,9 +88,15 @@ impl Alert {
 pub async fn handler(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
     let p = Params::parse(raw.as_deref(), &["rule"])?;
     let rule = p.text("rule")?.map(String::from);
+    let wanted = rule.clone();
     let (states, mut sent) = state
         .db
-        .run(|db| Ok((stored(db)?, history(db, NOTIFICATIONS)?)))
+        .run(move |db| {
+            // One read transaction: the states and the notifications are one snapshot.
+            let mut conn = db.lock();
+            let tx = conn.transaction()?;
+            Ok((stored(&tx, wanted.as_deref())?, history(&tx, NOTIFICATIONS, wanted.as_deref())?))
+        })
         .await
         .map_err(|e| internal("read the alert state", &e))?;
     let mut alerts: BTreeMap<(String, Labels), Alert> =

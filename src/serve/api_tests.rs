@@ -262,6 +262,10 @@ async fn alerts_join_state_silences_and_notifications() {
     assert!(quiet["since"].is_null() && quiet["severity"].is_null());
     let only = get_json(&state, "/api/v1/alerts?rule=other").await;
     assert_eq!(only["alerts"], serde_json::json!([]));
+    let one = get_json(&state, "/api/v1/alerts?rule=low-balance").await;
+    let one = one["alerts"].as_array().unwrap();
+    assert!(!one.is_empty() && one.iter().all(|a| a["rule"] == "low-balance"), "{one:?}");
+    assert_eq!(one[0]["notifications"].as_array().unwrap().len(), 2, "the rule's notifications, read with it");
     bad(&state, "/api/v1/alerts?state=firing", "unknown query parameter 'state'").await;
 }
 

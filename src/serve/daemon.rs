@@ -210,6 +210,9 @@ impl Daemon {
             ApiError::new(axum::http::StatusCode::CONFLICT, "config_invalid", message)
         };
         let settings = (self.resolve)().map_err(|e| refused(&e))?;
+        for warning in &settings.warnings {
+            tracing::warn!(warning = %Inert(warning), "config");
+        }
         let (old_network, new_network) = (&self.ctx.settings.network.value.name, &settings.network.value.name);
         if old_network != new_network {
             return Err(refused(&format_args!(

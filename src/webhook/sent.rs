@@ -8,13 +8,12 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use super::Outbox;
 use crate::metrics::Labels;
 use crate::store::db::SENT_KEPT;
-use crate::store::Db;
 use crate::timestamp::Timestamp;
 
 impl Outbox {
@@ -75,22 +74,26 @@ pub struct Sent {
 }
 
 /// The newest `per_alert` notifications of every (rule, labels) the log or the outbox holds, newest first.
-pub fn history(db: &Db, per_alert: usize) -> anyhow::Result<BTreeMap<(String, Labels), Vec<Sent>>> {
-    let conn = db.lock();
+pub fn history(
+    conn: &Connection,
+    per_alert: usize,
+    rule: Option<&str>,
+) -> anyhow::Result<BTreeMap<(String, Labels), Vec<Sent>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, rule, labels, webhook, status, delivery, attempts, delivered_ms, dead_ms, last_error FROM (\
            SELECT *, ROW_NUMBER() OVER (PARTITION BY rule, labels ORDER BY seq DESC) AS n FROM (\
              SELECT seq, notification_id AS id, rule, labels, webhook, status, 'delivered' AS delivery, attempts, \
-               delivered_ms, NULL AS dead_ms, NULL AS last_error FROM webhook_sent \
+               delivered_ms, NULL AS dead_ms, NULL AS last_error FROM webhook_sent WHERE ?2 IS NULL OR rule = ?2 \
              UNION ALL \
              SELECT seq, json_extract(notification, '$.id'), json_extract(notification, '$.rule'), \
                COALESCE(json_extract(notification, '$.labels'), '{}'), webhook, \
                json_extract(notification, '$.status'), IIF(dead_ms IS NULL, 'pending', 'dead'), attempts, NULL, \
-               dead_ms, last_error FROM webhook_outbox WHERE json_valid(notification))) \
+               dead_ms, last_error FROM webhook_outbox WHERE json_valid(notification) \
+               AND (?2 IS NULL OR json_extract(notification, '$.rule') = ?2))) \
          WHERE n <= ?1 ORDER BY seq DESC",
     )?;
     let limit = i64::try_from(per_alert).unwrap_or(i64::MAX);
-    let rows = stmt.query_map([limit], |r| {
+    let rows = stmt.query_map(rusqlite::params![limit, rule], |r| {
         let delivery = match r.get_ref(6)?.as_str()? {
             "delivered" => Delivery::Delivered,
             "dead" => Delivery::Dead,
@@ -143,7 +146,7 @@ mod tests {
         assert!(!outbox.delivered(a.seq, 2, 1_000).unwrap(), "already gone");
         assert_eq!((outbox.len().unwrap(), outbox.dead_letters().unwrap()), (1, 1));
 
-        let all = history(outbox.db(), 10).unwrap();
+        let all = history(&outbox.db().lock(), 10, None).unwrap();
         let key = |account: &str| {
             ("low-balance".to_string(), [("account".to_string(), account.to_string())].into_iter().collect())
         };
@@ -161,7 +164,7 @@ mod tests {
             (Delivery::Dead, Some(Timestamp::from_millis(77)), Some("HTTP 400: no"))
         );
 
-        let newest = history(outbox.db(), 1).unwrap();
+        let newest = history(&outbox.db().lock(), 1, None).unwrap();
         assert_eq!(newest[&key("0.0.1001")].iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["b"]);
     }
 
@@ -174,7 +177,8 @@ mod tests {
         let later = outbox.push("ops", "k", &example("new", "")).unwrap();
         assert!(later.seq >= first.seq + SENT_KEPT);
         outbox.delivered(later.seq, 1, 2).unwrap();
-        let ids: Vec<String> = history(outbox.db(), 10).unwrap().into_values().flatten().map(|s| s.id).collect();
+        let ids: Vec<String> =
+            history(&outbox.db().lock(), 10, None).unwrap().into_values().flatten().map(|s| s.id).collect();
         assert_eq!(ids, ["new"]);
     }
 }

@@ -259,8 +259,7 @@ impl Shared {
         let (name, attempt) = (target.hook.name.clone(), row.attempts.saturating_add(1));
         let failure = match Verdict::of(target.post(&self.client, &job.body).await) {
             Verdict::Delivered(status) => {
-                let at = now_ms();
-                self.store("remove a delivered notification", move |o| o.delivered(seq, attempt, at)).await;
+                self.mark_delivered(seq, attempt).await;
                 self.count(key.0, |s| s.delivered += 1);
                 self.settle(&key, seq);
                 tracing::debug!(webhook = %name, id = %job.id, status, attempt, "webhook notification delivered");
@@ -288,6 +287,22 @@ impl Shared {
                 self.park(key, job, at_ms);
             }
         }
+    }
+
+    /// Records a delivery in the outbox. While that fails (a busy or full disk), the row stays held, so no re-scan
+    /// sends it again; the write is retried with backoff for about 15 s. Past that, the row is let go and may be
+    /// delivered a second time (with the same notification id): at least once, never lost.
+    async fn mark_delivered(&self, seq: i64, attempt: u32) {
+        let mut wait = Duration::from_millis(250);
+        for _ in 0..6 {
+            let at = now_ms();
+            if self.store("remove a delivered notification", move |o| o.delivered(seq, attempt, at)).await.is_some() {
+                return;
+            }
+            tokio::time::sleep(wait).await;
+            wait *= 2;
+        }
+        tracing::error!(seq, "a delivered notification could not be marked so: it may be delivered again");
     }
 
     /// Makes the row a dead letter (unless it was dropped meanwhile) and moves on to the next of its key.
