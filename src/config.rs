@@ -40,6 +40,9 @@ pub struct ConfigFile {
     /// `[[webhooks]]`: where notifications go, validated by `crate::webhook`.
     #[serde(default)]
     pub webhooks: Vec<crate::webhook::WebhookConfig>,
+    /// `[[alertmanagers]]`: where `serve` forwards alerts, validated by `crate::alertmanager`.
+    #[serde(default)]
+    pub alertmanagers: Vec<crate::alertmanager::AlertmanagerConfig>,
     pub collect: Option<CollectSection>,
     pub store: Option<StoreSection>,
     pub serve: Option<ServeSection>,
@@ -64,6 +67,7 @@ impl ConfigFile {
                 found.push(format!("url of webhook '{name}'"));
             }
         }
+        found.extend(crate::alertmanager::secrets(&self.alertmanagers));
         for (name, net) in &self.networks {
             if net.mirror_url.as_deref().is_some_and(has_credentials) {
                 found.push(format!("credentials in the mirror_url of network '{}'", inert(name)));
@@ -95,6 +99,7 @@ impl fmt::Debug for ConfigFile {
             .field("accounts", &self.accounts)
             .field("rules", &self.rules)
             .field("webhooks", &self.webhooks)
+            .field("alertmanagers", &self.alertmanagers)
             .field("collect", &self.collect)
             .field("store", &self.store)
             .field("serve", &self.serve)
@@ -121,6 +126,15 @@ pub struct ServeSection {
     /// Host names a loopback listener answers to besides localhost, 127.0.0.1 and [::1], e.g. ["hmon.internal"].
     #[serde(default)]
     pub hosts: Vec<String>,
+    /// Labels added to every alert forwarded to `[[alertmanagers]]`, e.g. `{ region = "eu" }`.
+    #[serde(default)]
+    pub external_labels: BTreeMap<String, String>,
+    /// The URL alerts link back to (`generatorURL`); default `http://<listen address>/`.
+    pub external_url: Option<String>,
+    /// How often firing alerts are sent to `[[alertmanagers]]` again (default "1m").
+    pub resend_delay: Option<String>,
+    /// Whether the always-firing `HmonWatchdog` alert is forwarded (default true).
+    pub watchdog: Option<bool>,
 }
 
 /// An `[[accounts]]` entry.

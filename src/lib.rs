@@ -5,6 +5,7 @@
 //! `hedera`, `settings`) never prints and returns data or typed errors.
 
 pub mod alert;
+pub mod alertmanager;
 pub mod cli;
 pub mod cmd;
 pub mod collect;

@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::signals::{notice, ReloadSignal, StopSignals};
 use super::watch::claim_for_network;
 use super::Context;
+use crate::alertmanager::{Forwarder, Forwarding};
 use crate::error::Error;
 use crate::pipeline::{Outputs, Plan};
 use crate::serve::auth::Access;
@@ -78,6 +79,8 @@ struct CheckReport {
     accounts: usize,
     rules: usize,
     webhooks: usize,
+    /// Alertmanagers alerts are forwarded to.
+    alertmanagers: usize,
     /// Where the API token comes from (`HMON_API_TOKEN` or `[serve] token_file PATH`), never the token.
     token: Option<String>,
     /// Host names accepted besides the loopback names.
@@ -103,8 +106,11 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         ctx.out.warn(&format!("{} is set: [serve] token_file {} is ignored", serve::token::ENV, ignored.display()));
     }
     let token_source = token.map(|t| t.source.to_string());
+    // Checked before binding; the default generatorURL names the address bound (it may be port 0 here).
+    let forwarding = Forwarding::from_config(config, addr, plan.interval)?;
     let Some(mut signals) = signals else {
-        return check(ctx, &plan, addr, token_source, &access);
+        let alertmanagers = forwarding.map_or(0, |f| f.targets.len());
+        return check(ctx, &plan, addr, token_source, &access, alertmanagers);
     };
 
     let listener =
@@ -123,9 +129,21 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let resolve: daemon::Resolve = Box::new(move || Settings::resolve(overrides.clone(), |k| std::env::var(k).ok()));
     let settings = resolve()?;
     let model = outputs.model.handle();
+    let writer = outputs.model.clone();
     let start = daemon::Start { settings, out: ctx.out.clone(), resolve, db: db.clone(), store };
     let daemon = daemon::start(start, outputs)
         .with_context(|| format!("cannot start the pipeline on the store {}", db.path()))?;
+
+    // Reads the model beside the pipeline: changes to [[alertmanagers]] take effect at the next start.
+    let _forwarder = match Forwarding::from_config(config, bound, plan.interval)? {
+        Some(forwarding) => {
+            let count = forwarding.targets.len();
+            let forwarder = Forwarder::start(forwarding, writer.handle(), writer)?;
+            tracing::info!(alertmanagers = count, "forwarding alerts to alertmanager");
+            Some(forwarder)
+        }
+        None => None,
+    };
 
     let ready = Arc::new(AtomicBool::new(true));
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
@@ -226,13 +244,21 @@ async fn serve_until_stopped(
 }
 
 /// `serve --check`: everything is parsed and valid (the errors on the way out exit 3).
-fn check(ctx: &Context, plan: &Plan, listen: SocketAddr, token: Option<String>, access: &Access) -> anyhow::Result<()> {
+fn check(
+    ctx: &Context,
+    plan: &Plan,
+    listen: SocketAddr,
+    token: Option<String>,
+    access: &Access,
+    alertmanagers: usize,
+) -> anyhow::Result<()> {
     let report = CheckReport {
         valid: true,
         listen,
         accounts: plan.accounts.len(),
         rules: plan.rules.len(),
         webhooks: plan.webhooks.len(),
+        alertmanagers,
         token,
         hosts: access.hosts.to_vec(),
     };
@@ -244,7 +270,7 @@ fn check(ctx: &Context, plan: &Plan, listen: SocketAddr, token: Option<String>, 
         None => "no API token: reads open, writes refused".to_string(),
     };
     ctx.out.text(&format!(
-        "configuration is valid: {} accounts, {} rules, {} webhooks; would listen on {listen}; {api}\n",
-        report.accounts, report.rules, report.webhooks
+        "configuration is valid: {} accounts, {} rules, {} webhooks, {} alertmanagers; would listen on {listen}; {api}\n",
+        report.accounts, report.rules, report.webhooks, report.alertmanagers
     ))
 }

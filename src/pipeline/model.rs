@@ -1,6 +1,7 @@
 //! The pipeline's one current-state model: the latest sample of every series, every pending and firing alert,
 //! the silences in force, each collector's health, recent errors and the delivery counters. The evaluation task
-//! is its only writer; the live view (and later the HTTP API and metrics) read it. Nothing keeps its own copy.
+//! writes it (the Alertmanager forwarder only its own counters); the live view, the HTTP API and the metrics read
+//! it. Nothing keeps its own copy.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -37,6 +38,9 @@ pub struct Model {
     pub delivery: DeliveryStats,
     /// Store writes or reads that failed since start (samples, alert state, silences).
     pub store_failures: u64,
+    /// Alertmanager forwarding counters: written by `crate::alertmanager`'s forwarder, not by the pipeline.
+    #[serde(skip)]
+    pub alertmanager: crate::alertmanager::Stats,
 }
 
 /// One collector's health.

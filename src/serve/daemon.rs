@@ -5,7 +5,7 @@
 //! reload reads the config file again and refuses an invalid one (the running configuration carries on). When only
 //! `[[rules]]` changed, the new rules take over between two batches and every rule whose definition did not change
 //! keeps its state; any other change restarts the pipeline on the same store, model and event stream (undelivered
-//! notifications wait in the outbox meanwhile). `[serve]` changes take effect at the next start.
+//! notifications wait in the outbox meanwhile). `[serve]` and `[[alertmanagers]]` changes take effect at the next start.
 //!
 //! A rule added or removed over the API goes through the same check and the same comment-preserving, atomic edit
 //! of the config file as `hmon alert add`/`remove`, then a reload; if the edited file does not load, the edit is
@@ -224,10 +224,13 @@ impl Daemon {
         }
         let plan = Plan::from_config(&settings.config, &[], None).map_err(|e| refused(&e))?;
         let old = &self.ctx.settings.config;
-        let restart = !settings.config.same_except(old, &["rules", "serve"])
+        let restart = !settings.config.same_except(old, &["rules", "serve", "alertmanagers"])
             || settings.mirror_url.value != self.ctx.settings.mirror_url.value
             || settings.timeout.value != self.ctx.settings.timeout.value;
         let serve_changed = !settings.config.same_at(old, "serve");
+        if !settings.config.same_at(old, "alertmanagers") {
+            tracing::warn!("[[alertmanagers]] changed: it takes effect at the next start");
+        }
         let rules = plan.rules.len();
         if restart {
             self.restart(settings, plan).await.map_err(|e| {
@@ -254,7 +257,9 @@ impl Daemon {
         }
         self.rules.send_replace(Arc::new(self.ctx.settings.config.file.rules.clone()));
         if serve_changed {
-            tracing::warn!("[serve] changed: listen address and token settings take effect at the next start");
+            tracing::warn!(
+                "[serve] changed: listen address, token and forwarding settings take effect at the next start"
+            );
         }
         tracing::info!(rules, restarted = restart, "configuration reloaded");
         Ok(Reloaded { rules, restarted: restart, serve_changed })

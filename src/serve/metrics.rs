@@ -280,8 +280,38 @@ fn own_families(model: &Model, build_version: &str) -> BTreeMap<String, Family> 
     );
     store.add([], model.store_failures as f64);
     families.push(store);
+    families.extend(alertmanager_families(&model.alertmanager));
 
     families.into_iter().map(|f| (f.name().to_string(), f)).collect()
+}
+
+/// `hmon_alertmanager_*`: what the Alertmanager forwarder sent, per Alertmanager, and the alerts in its list.
+fn alertmanager_families(stats: &crate::alertmanager::Stats) -> [Family; 4] {
+    let family = |name: &str, kind, help: &str| Family::new(format!("{PREFIX}alertmanager_{name}"), kind, help);
+    let mut sent = family("sent_total", Kind::Counter, "Posts of the alert list the Alertmanager accepted.");
+    let mut errors = family(
+        "errors_total",
+        Kind::Counter,
+        "Posts of the alert list to the Alertmanager that failed (no answer, timeout, or a status other than 2xx).",
+    );
+    let mut up = family("up", Kind::Gauge, "Whether the latest post to the Alertmanager succeeded (1) or not (0).");
+    for (name, target) in &stats.per_alertmanager {
+        sent.add([("alertmanager", name.as_str())], target.sent as f64);
+        errors.add([("alertmanager", name.as_str())], target.errors as f64);
+        up.add([("alertmanager", name.as_str())], if target.up { 1.0 } else { 0.0 });
+    }
+    let mut alerts = family(
+        "alerts",
+        Kind::Gauge,
+        "Alerts in the list sent to the Alertmanagers, by state (firing includes the watchdog; resolved ones are \
+         sent for 15 minutes).",
+    );
+    // Without an Alertmanager, nothing is forwarded: the family stays empty (and is left out).
+    if !stats.per_alertmanager.is_empty() {
+        alerts.add([("state", "firing")], stats.firing as f64);
+        alerts.add([("state", "resolved")], stats.resolved as f64);
+    }
+    [sent, errors, up, alerts]
 }
 
 /// `GET /metrics`: [`render`] with [`CONTENT_TYPE`], from the [`Cache`] while the model has not changed.

@@ -7,6 +7,7 @@ mod mock_node;
 mod receiver;
 
 mod alert;
+mod alertmanager;
 mod bad_input;
 mod balance;
 mod collect;

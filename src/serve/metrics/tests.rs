@@ -299,6 +299,11 @@ fn realistic_model() -> Model {
     model.alerts.push(alert("new-node", Severity::Info, "firing"));
     model.silences.push(silence());
     model.store_failures = 3;
+    for (i, name) in ["http://127.0.0.1:9093", "https://am.example.com/a\"b"].into_iter().enumerate() {
+        let stats = crate::alertmanager::TargetStats { sent: 7, errors: i as u64, up: i == 0 };
+        model.alertmanager.per_alertmanager.insert(name.into(), stats);
+    }
+    (model.alertmanager.firing, model.alertmanager.resolved) = (3, 1);
     model
 }
 
@@ -310,6 +315,15 @@ fn the_realistic_model_has_every_metric() {
         assert!(text.contains(&format!("\n{name}{{")) || text.contains(&format!("\n{name} ")), "{name}");
     }
     assert!(text.contains("hmon_collector_up{collector=\"probe \\\"x\\\"\\n\"} 0\n"), "{text}");
+    for line in [
+        "hmon_alertmanager_sent_total{alertmanager=\"http://127.0.0.1:9093\"} 7\n",
+        "hmon_alertmanager_errors_total{alertmanager=\"https://am.example.com/a\\\"b\"} 1\n",
+        "hmon_alertmanager_up{alertmanager=\"http://127.0.0.1:9093\"} 1\n",
+        "hmon_alertmanager_alerts{state=\"firing\"} 3\n",
+        "hmon_alertmanager_alerts{state=\"resolved\"} 1\n",
+    ] {
+        assert!(text.contains(line), "{line}{text}");
+    }
 }
 
 /// Prometheus's own checker parses and lints the exposition: it must parse, and have nothing to say.

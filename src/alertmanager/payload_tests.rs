@@ -1,0 +1,116 @@
+//! Payload building at chosen times: labels, annotations, the `endsAt` rule, the resolved re-send window, silenced
+//! alerts and the watchdog.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::*;
+use crate::webhook::Severity;
+
+const T0: i64 = 1_700_000_000;
+
+fn at(secs: i64) -> Timestamp {
+    Timestamp { secs: T0 + secs, nanos: 0 }
+}
+
+fn options(watchdog: bool) -> Options {
+    Options {
+        external_labels: BTreeMap::from([("cluster".into(), "eu-1".into()), ("account".into(), "shadowed".into())]),
+        generator_url: "http://127.0.0.1:8754/".into(),
+        resend_delay: Duration::from_secs(60),
+        eval_interval: Duration::from_secs(10),
+        watchdog,
+    }
+}
+
+fn view(state: &'static str, silenced: bool) -> AlertView {
+    AlertView {
+        rule: "low-balance".into(),
+        labels: BTreeMap::from([("account".into(), "0.0.1001".into()), ("label".into(), "treasury".into())]),
+        severity: Severity::Critical,
+        state,
+        since: at(-30),
+        value: Some(4.5),
+        silenced,
+        summary: "treasury is low".into(),
+    }
+}
+
+#[test]
+fn a_firing_alert_has_rule_series_and_external_labels_and_ends_four_resends_later() {
+    let mut memory = Memory::default();
+    let batch = memory.round(&[view("firing", false)], &options(false), at(0));
+    assert_eq!((batch.firing, batch.resolved, batch.alerts.len()), (1, 0, 1));
+    let alert = &batch.alerts[0];
+    let want: Labels = [
+        ("alertname", "low-balance"),
+        ("severity", "critical"),
+        ("account", "0.0.1001"),
+        ("label", "treasury"),
+        ("cluster", "eu-1"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(alert.labels, want, "a series label wins over an external label of the same name");
+    assert_eq!(alert.annotations["summary"], "treasury is low");
+    assert_eq!(alert.annotations["value"], "4.5");
+    assert_eq!(alert.starts_at, at(-30).to_rfc3339());
+    assert_eq!(alert.ends_at, at(240).to_rfc3339(), "4 x max(10s, 60s)");
+    assert_eq!(alert.generator_url, "http://127.0.0.1:8754/");
+    let json = serde_json::to_value(alert).unwrap();
+    for key in ["labels", "annotations", "startsAt", "endsAt", "generatorURL"] {
+        assert!(json.get(key).is_some(), "{key}: {json}");
+    }
+    // A longer evaluation interval sets the end instead.
+    let slow = Options { eval_interval: Duration::from_secs(120), ..options(false) };
+    let batch = Memory::default().round(&[view("firing", false)], &slow, at(0));
+    assert_eq!(batch.alerts[0].ends_at, at(480).to_rfc3339());
+}
+
+#[test]
+fn pending_and_silenced_alerts_are_not_sent() {
+    let mut memory = Memory::default();
+    let batch = memory.round(&[view("pending", false), view("firing", true)], &options(false), at(0));
+    assert!(batch.alerts.is_empty() && batch.shape.is_empty(), "{batch:?}");
+}
+
+#[test]
+fn a_resolved_alert_ends_when_noticed_and_is_resent_for_fifteen_minutes() {
+    let mut memory = Memory::default();
+    let firing = memory.round(&[view("firing", false)], &options(false), at(0));
+    let resolved = memory.round(&[], &options(false), at(20));
+    assert_ne!(firing.shape, resolved.shape, "a resolution is a change to send at once");
+    assert_eq!((resolved.firing, resolved.resolved), (0, 1));
+    assert_eq!(resolved.alerts[0].ends_at, at(20).to_rfc3339());
+    assert_eq!(resolved.alerts[0].labels, firing.alerts[0].labels);
+    let later = memory.round(&[], &options(false), at(20 + 899));
+    assert_eq!(later.alerts, resolved.alerts, "re-sent unchanged within the window");
+    assert_eq!(later.shape, resolved.shape, "nothing new: waits for the re-send tick");
+    assert!(memory.round(&[], &options(false), at(20 + 900)).alerts.is_empty(), "forgotten after 15 minutes");
+}
+
+#[test]
+fn an_alert_silenced_while_firing_resolves_and_one_firing_again_is_no_longer_resolved() {
+    let mut memory = Memory::default();
+    memory.round(&[view("firing", false)], &options(false), at(0));
+    let silenced = memory.round(&[view("firing", true)], &options(false), at(10));
+    assert_eq!((silenced.firing, silenced.resolved), (0, 1));
+    let again = memory.round(&[view("firing", false)], &options(false), at(20));
+    assert_eq!((again.firing, again.resolved), (1, 0));
+    assert_eq!(again.alerts[0].ends_at, at(260).to_rfc3339());
+}
+
+#[test]
+fn the_watchdog_always_fires_from_the_first_round() {
+    let mut memory = Memory::default();
+    memory.round(&[], &options(true), at(0));
+    let batch = memory.round(&[view("firing", false)], &options(true), at(60));
+    assert_eq!((batch.firing, batch.resolved), (2, 0));
+    let dog = &batch.alerts[0];
+    assert_eq!(dog.labels["alertname"], WATCHDOG);
+    assert_eq!((dog.labels["severity"].as_str(), dog.labels["cluster"].as_str()), ("none", "eu-1"));
+    assert_eq!((dog.starts_at.clone(), dog.ends_at.clone()), (at(0).to_rfc3339(), at(300).to_rfc3339()));
+    assert!(dog.annotations["summary"].contains("dead man's switch"));
+    assert_eq!(batch.shape.len(), 1, "the watchdog never changes the shape");
+}

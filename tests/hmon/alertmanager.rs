@@ -1,0 +1,176 @@
+//! `hmon serve` forwarding to the REAL Alertmanager (Debian's `prometheus-alertmanager`, which `.ci/install-deps`
+//! provides): the alert arrives with hmon's labels and annotations, resolves there when the condition clears, two
+//! `hmon serve` make one alert, and `examples/alertmanager.yml` passes `amtool check-config`. A missing binary
+//! fails these tests rather than skipping them.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::serve::{get, spawn_serve};
+use crate::watch::{config, WAIT};
+use crate::{Env, Spawned};
+
+/// A program from Debian's prometheus-alertmanager package: on PATH (install-deps links it there), else /usr/bin.
+fn program(name: &str) -> PathBuf {
+    let on_path =
+        std::env::var_os("PATH").iter().flat_map(std::env::split_paths).map(|dir| dir.join(name)).find(|p| p.is_file());
+    let path = on_path.unwrap_or_else(|| Path::new("/usr/bin").join(name));
+    assert!(
+        path.is_file(),
+        "{name} is missing: run `bash .ci/install-deps`, which provides it from Debian's prometheus-alertmanager"
+    );
+    path
+}
+
+/// A running Alertmanager on 127.0.0.1 with clustering off and a null receiver; killed on drop.
+struct Alertmanager {
+    addr: SocketAddr,
+    _process: Spawned,
+    _dir: tempfile::TempDir,
+}
+
+impl Alertmanager {
+    fn start() -> Alertmanager {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("alertmanager.yml");
+        let text = "route:\n  receiver: \"null\"\n  group_wait: 1s\nreceivers:\n  - name: \"null\"\n";
+        std::fs::write(&config, text).expect("write the config");
+        let addr = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            listener.local_addr().expect("its address")
+        };
+        let child = Command::new(program("prometheus-alertmanager"))
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.path={}", dir.path().join("data").display()))
+            .arg(format!("--web.listen-address={addr}"))
+            .arg("--cluster.listen-address=")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start prometheus-alertmanager");
+        let am = Alertmanager { addr, _process: Spawned(child), _dir: dir };
+        wait_for(|| std::net::TcpStream::connect(addr).is_ok() && get(addr, "/-/ready").0 == 200, "/-/ready");
+        am
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The alerts Alertmanager holds now (active, not resolved).
+    fn alerts(&self) -> Vec<Value> {
+        let (status, _, body) = get(self.addr, "/api/v2/alerts");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<Value>(&body).expect("JSON").as_array().cloned().unwrap_or_default()
+    }
+
+    fn named(&self, name: &str) -> Vec<Value> {
+        self.alerts().into_iter().filter(|a| a["labels"]["alertname"] == name).collect()
+    }
+}
+
+/// Polls `done` every 100 ms for up to [`WAIT`].
+fn wait_for(mut done: impl FnMut() -> bool, what: &str) {
+    let deadline = Instant::now() + WAIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "not within {WAIT:?}: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The watch tests' config with fast cycles, forwarding to `am` with a short re-send delay.
+fn forward_config(env: &Env, am: &Alertmanager) {
+    config(env, &[], "");
+    let mut text = std::fs::read_to_string(env.config_path()).expect("config");
+    text.push_str(&format!(
+        "\n[collect]\ninterval = \"2s\"\nbalance_refresh = \"2s\"\n\n[serve]\nresend_delay = \"1s\"\n\
+         external_labels = {{ cluster = \"test\" }}\n\n[[alertmanagers]]\nurl = \"{}\"\ntimeout = \"2s\"\n",
+        am.url()
+    ));
+    env.write_config(&text);
+}
+
+/// `hmon serve` on its own store; its stderr channel is returned too, since dropping it would close the pipe.
+fn serve(env: &Env, store: &str) -> (Spawned, SocketAddr, std::sync::mpsc::Receiver<String>) {
+    let store = env.dir.path().join(store);
+    spawn_serve(env, &["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")])
+}
+
+#[test]
+fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_alert() {
+    let am = Alertmanager::start();
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 500_000_000, &[]);
+    forward_config(&env, &am);
+    let (_first, first_addr, _first_log) = serve(&env, "first.db");
+    let (_second, second_addr, _second_log) = serve(&env, "second.db");
+
+    wait_for(|| !am.named("low-balance").is_empty(), "low-balance in Alertmanager");
+    let alert = &am.named("low-balance")[0];
+    let labels = &alert["labels"];
+    assert_eq!(labels["severity"], "warning", "{alert}");
+    assert_eq!((labels["account"].as_str(), labels["label"].as_str()), (Some("0.0.1001"), Some("treasury")));
+    assert_eq!(labels["cluster"], "test", "{alert}");
+    assert_eq!(alert["annotations"]["summary"], "treasury is low: 5 hbar", "{alert}");
+    assert_eq!(alert["annotations"]["value"], "5", "{alert}");
+    assert_eq!(alert["status"]["state"], "active", "{alert}");
+    assert!(alert["generatorURL"].as_str().is_some_and(|u| u.starts_with("http://127.0.0.1:")), "{alert}");
+    wait_for(|| am.named("HmonWatchdog").len() == 1, "the watchdog");
+    // Both servers have sent by now (each re-sends every second): still one alert of each.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(am.named("low-balance").len(), 1, "{:?}", am.alerts());
+    assert_eq!(am.named("HmonWatchdog").len(), 1, "{:?}", am.alerts());
+    for addr in [first_addr, second_addr] {
+        let (_, _, metrics) = get(addr, "/metrics");
+        let sent = format!("hmon_alertmanager_sent_total{{alertmanager=\"{}\"}}", am.url());
+        assert!(metrics.contains(&sent) && !metrics.contains(&format!("{sent} 0\n")), "both sent: {metrics}");
+        assert!(metrics.contains("hmon_alertmanager_alerts{state=\"firing\"} 2\n"), "{metrics}");
+    }
+
+    env.mirror.set_balance("0.0.1001", 50_000_000_000);
+    wait_for(|| am.named("low-balance").is_empty(), "low-balance resolved in Alertmanager");
+    assert_eq!(am.named("HmonWatchdog").len(), 1, "the watchdog keeps firing");
+}
+
+#[test]
+fn the_example_alertmanager_config_passes_amtool() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alertmanager.yml");
+    let out = Command::new(program("amtool"))
+        .args(["check-config", example.to_str().expect("utf-8 path")])
+        .output()
+        .expect("run amtool");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && said.contains("SUCCESS"), "amtool check-config: {said}");
+}
+
+#[test]
+fn check_counts_alertmanagers_and_refuses_a_bad_entry_without_its_secrets() {
+    let env = Env::start();
+    config(&env, &[], "");
+    let base = std::fs::read_to_string(env.config_path()).expect("config");
+    env.write_config(&format!(
+        "{base}\n[[alertmanagers]]\nurl = \"http://127.0.0.1:9093\"\nbearer_token = \"am-tok-1\"\n"
+    ));
+    let (code, stdout, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 alertmanagers"), "{stdout}");
+    for (entry, want) in [
+        ("url = \"http://u:am-pw-2@127.0.0.1:9093\"", "use basic_auth"),
+        ("url = \"http://127.0.0.1:9093\"\nbearer_token = \"am-tok-1\"\ntimeout = \"soon\"", "timeout"),
+        ("url = \"http://127.0.0.1:9093\"\ntoken = \"am-tok-1\"", "unknown field"),
+    ] {
+        env.write_config(&format!("{base}\n[[alertmanagers]]\n{entry}\n"));
+        let (code, _, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
+        assert_eq!(code, 3, "{entry}: {stderr}");
+        assert!(stderr.contains(want) && !stderr.contains("am-tok-1") && !stderr.contains("am-pw-2"), "{stderr}");
+    }
+    env.write_config(&format!("{base}\n[serve]\nexternal_labels = {{ \"bad-name\" = \"x\" }}\n"));
+    let (code, _, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("serve.external_labels") && stderr.contains("invalid label name"), "{stderr}");
+}
