@@ -29,6 +29,7 @@ use crate::store::{Db, MetricStore};
 use crate::text::Inert;
 use crate::webhook::{Dispatcher, DispatcherOptions, Outbox, ShutdownReport};
 
+use super::api::internal;
 use super::ApiError;
 
 /// How long deliveries in flight may take to finish when the pipeline restarts.
@@ -376,7 +377,7 @@ impl Daemon {
         let before = match std::fs::read(path) {
             Ok(bytes) => Some(bytes),
             Err(e) if crate::config::is_absent(&e) => None,
-            Err(e) => return Err(internal("cannot read the config file", &e)),
+            Err(e) => return Err(internal("read the config file", &e.into())),
         };
         change(path).map_err(|e| {
             let io = e.chain().find_map(|cause| cause.downcast_ref::<std::io::Error>());
@@ -393,7 +394,7 @@ impl Daemon {
                 _ if e.downcast_ref::<Error>().is_some_and(|e| e.kind() == crate::error::Exit::Config) => {
                     ApiError::new(axum::http::StatusCode::CONFLICT, "config_invalid", format!("{e:#}"))
                 }
-                _ => internal("cannot edit the config file", &format_args!("{e:#}")),
+                _ => internal("edit the config file", &e),
             }
         })?;
         let reloaded = self.reload().await;
@@ -418,10 +419,4 @@ impl Daemon {
             )
         })
     }
-}
-
-/// A failure of hmon's own: logged with its detail, answered without it.
-fn internal(what: &str, detail: &dyn std::fmt::Display) -> ApiError {
-    tracing::error!(error = %Inert(format_args!("{detail}")), "{what}");
-    ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("{what}; see the server's log"))
 }

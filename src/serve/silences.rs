@@ -8,14 +8,14 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::api::{self, Params};
 use super::rules::daemon;
 use super::{body, ApiError, AppState};
 use crate::alert::silence::{self, Silence};
@@ -36,22 +36,14 @@ pub struct NewSilence {
     pub comment: String,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    #[serde(default)]
-    all: bool,
-}
-
 /// The silences in force and to come, soonest end first; `?all=true` adds the recently ended.
-pub async fn list(
-    State(state): State<AppState>,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<Vec<Silence>>, ApiError> {
-    let Query(ListQuery { all }) = query.map_err(|e| {
-        let detail: String = e.body_text().chars().take(300).collect();
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("invalid query: {}", Inert(&detail)))
-    })?;
+pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Vec<Silence>>, ApiError> {
+    let params = Params::parse(raw.as_deref(), &["all"])?;
+    let all = match params.one("all")? {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => return Err(api::bad_request(format!("'all': '{}' is not true or false", api::shown(other)))),
+    };
     let now = Timestamp::now();
     let listed = state.db.run(move |db| silence::list(db, now, all)).await;
     listed.map(Json).map_err(|e| store_failed("cannot read the silences", &e))
@@ -92,7 +84,7 @@ pub async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> Re
 }
 
 fn bad_request(e: Error) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.to_string())
+    api::bad_request(e.to_string())
 }
 
 fn store_failed(what: &str, e: &anyhow::Error) -> ApiError {
