@@ -138,6 +138,7 @@ fn run(path: &std::path::Path, heartbeat: Option<Duration>, stretch: Duration) -
                 labels: l.iter().cloned().collect(),
                 value: *b,
                 timestamp: ts,
+                error: None,
             })
             .collect()
     };

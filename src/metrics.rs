@@ -21,12 +21,22 @@ pub struct Sample {
     pub value: f64,
     /// When the value was observed; RFC 3339 in JSON.
     pub timestamp: Timestamp,
+    /// Why the observation is a failure, when it is one and the collector knows (why `node_up` is 0, say). Raw
+    /// text from the network: make it inert before showing it. Not part of the series and not stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl Sample {
     pub fn new(name: &str, labels: &[(&str, &str)], value: f64, timestamp: Timestamp) -> Self {
         let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Self { name: name.to_string(), labels, value, timestamp }
+        Self { name: name.to_string(), labels, value, timestamp, error: None }
+    }
+
+    /// This sample with `error` as the reason it is a failure.
+    pub fn with_error(mut self, error: Option<String>) -> Self {
+        self.error = error;
+        self
     }
 
     /// The series this sample belongs to.

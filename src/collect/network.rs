@@ -93,22 +93,23 @@ impl Collector for NodesCollector {
                 (n.node_id.to_string(), n.node_account_id.clone(), target)
             })
             .collect();
-        let probes: Vec<(String, String, bool, Option<f64>)> = stream::iter(targets)
+        let probes: Vec<(String, String, ProbeOutcome)> = stream::iter(targets)
             .map(|(node_id, account, target)| async move {
                 let outcome = match target {
                     Some((addr, acct)) => probe_node(&addr, acct.shard, acct.realm, timeout).await,
                     None => ProbeOutcome { up: false, latency: None, error: Some("no endpoint".into()) },
                 };
-                (node_id, account, outcome.up, outcome.latency.map(|d| d.as_secs_f64()))
+                (node_id, account, outcome)
             })
             .buffered(64)
             .collect()
             .await;
-        for (node_id, account, up, latency) in probes {
+        for (node_id, account, ProbeOutcome { up, latency, error }) in probes {
             let labels = [("node_id", node_id.as_str()), ("node_account_id", account.as_str())];
-            samples.push(Sample::new("node_up", &labels, if up { 1.0 } else { 0.0 }, now));
+            let error = if up { None } else { error };
+            samples.push(Sample::new("node_up", &labels, if up { 1.0 } else { 0.0 }, now).with_error(error));
             if let (true, Some(l)) = (up, latency) {
-                samples.push(Sample::new("node_latency_seconds", &labels, l, now));
+                samples.push(Sample::new("node_latency_seconds", &labels, l.as_secs_f64(), now));
             }
         }
         Cycle { samples, errors: Vec::new(), keep: Vec::new() }

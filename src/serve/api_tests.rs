@@ -63,7 +63,8 @@ async fn status_shows_the_model() {
             Sample::new("mirror_lag_seconds", &[], 2.5, at),
             Sample::new("network_tps", &[], 9.0, at),
             Sample::new("node_up", &[("node_id", "0"), ("node_account_id", "0.0.3")], 1.0, at),
-            Sample::new("node_up", &[("node_id", "1"), ("node_account_id", "0.0.4")], 0.0, at),
+            Sample::new("node_up", &[("node_id", "1"), ("node_account_id", "0.0.4")], 0.0, at)
+                .with_error(Some("connection refused \u{1b}[2J".into())),
             Sample::new("node_latency_seconds", &[("node_id", "0"), ("node_account_id", "0.0.3")], 0.25, at),
             // From before node 1 went down: not a current latency.
             Sample::new("node_latency_seconds", &[("node_id", "1"), ("node_account_id", "0.0.4")], 0.5, at),
@@ -77,7 +78,8 @@ async fn status_shows_the_model() {
     assert_eq!((doc["mirror_lag_seconds"].as_f64(), doc["network_tps"].as_f64()), (Some(2.5), Some(9.0)));
     assert_eq!(
         doc["nodes"],
-        serde_json::json!({"up": 1, "total": 2, "down": [{"node_id": "1", "node_account_id": "0.0.4"}],
+        serde_json::json!({"up": 1, "total": 2,
+                           "down": [{"node_id": "1", "node_account_id": "0.0.4", "error": "connection refused \u{1b}[2J"}],
                            "latency": [{"node_id": "0", "node_account_id": "0.0.3", "seconds": 0.25}]})
     );
     let account = &doc["accounts"][0];

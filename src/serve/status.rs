@@ -8,7 +8,8 @@
 //!   "uptime_seconds": 3600, "network": "mainnet", "version": "0.1.0",
 //!   "updated_at": "2026-11-24T12:00:00Z",
 //!   "mirror_lag_seconds": 2.5, "network_tps": 12.3,
-//!   "nodes": { "up": 30, "total": 31, "down": [{ "node_id": "3", "node_account_id": "0.0.6" }],
+//!   "nodes": { "up": 30, "total": 31,
+//!              "down": [{ "node_id": "3", "node_account_id": "0.0.6", "error": "timed out after 5s" }],
 //!              "latency": [{ "node_id": "0", "node_account_id": "0.0.3", "seconds": 0.12 }] },
 //!   "accounts": [{ "account": "0.0.1001", "label": "treasury", "balance_hbar": 5.0,
 //!                  "updated_at": "...", "tokens": [{ "token": "0.0.5", "balance": 12.0, "updated_at": "..." }] }],
@@ -18,7 +19,8 @@
 //! }
 //! ```
 //!
-//! `nodes.latency` has the last probe's round trip of each node that answered it. `ALERT` is `{rule, labels, severity, state, since, value, silenced, summary}`. An account's `updated_at` is
+//! `nodes.latency` has the last probe's round trip of each node that answered it; a down node's `error` says
+//! why its last probe failed (raw text from the network or the OS, `null` when unknown). `ALERT` is `{rule, labels, severity, state, since, value, silenced, summary}`. An account's `updated_at` is
 //! when its balance was last read (the newest sample), not when it last changed: `/api/v1/samples` answers that
 //! (a run's `timestamp`). `updated_at` at the top is the newest sample or collector cycle the model has seen.
 
@@ -76,6 +78,7 @@ struct Latency<'a> {
 struct Node<'a> {
     node_id: &'a str,
     node_account_id: &'a str,
+    error: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -141,7 +144,7 @@ fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
                     nodes.up += 1;
                 } else {
                     let (node_id, node_account_id) = (label(&s.labels, "node_id"), label(&s.labels, "node_account_id"));
-                    nodes.down.push(Node { node_id, node_account_id });
+                    nodes.down.push(Node { node_id, node_account_id, error: s.error.as_deref() });
                 }
             }
             "node_latency_seconds" => nodes.latency.push(Latency {

@@ -70,7 +70,7 @@ fn push(points: &mut Points, ts: Timestamp, value: f64, bound: usize) {
 }
 
 fn sample(name: &str, labels: &Labels, (timestamp, value): (Timestamp, f64)) -> Sample {
-    Sample { name: name.to_string(), labels: labels.clone(), value, timestamp }
+    Sample { name: name.to_string(), labels: labels.clone(), value, timestamp, error: None }
 }
 
 impl MetricStore for MemoryStore {

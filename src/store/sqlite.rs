@@ -270,7 +270,13 @@ fn millis(s: &Sample) -> i64 {
 }
 
 fn to_sample(name: &str, labels: &Labels, ts_ms: i64, value: f64) -> Sample {
-    Sample { name: name.to_string(), labels: labels.clone(), value, timestamp: Timestamp::from_millis(ts_ms) }
+    Sample {
+        name: name.to_string(),
+        labels: labels.clone(),
+        value,
+        timestamp: Timestamp::from_millis(ts_ms),
+        error: None,
+    }
 }
 
 mod rows;

@@ -1,10 +1,11 @@
-//! The accounts collector, in process against the fake mirror: how many requests a cycle costs, what it counts,
-//! what it emits when the mirror fails, and its cursors across runs.
+//! The collectors in process against the fake mirror. Accounts: how many requests a cycle costs, what it counts,
+//! what it emits when the mirror fails, and its cursors across runs. Nodes: why a node is down.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hmon::collect::accounts::{AccountsCollector, AccountsTuning, WatchedAccount};
+use hmon::collect::network::NodesCollector;
 use hmon::collect::{Batch, Collector};
 use hmon::metrics::Sample;
 use hmon::mirror::retry::RetryPolicy;
@@ -13,6 +14,7 @@ use hmon::store::Db;
 use hmon::timestamp::Timestamp;
 
 use crate::fake_mirror::{FakeMirror, Fault, Tx};
+use crate::mock_node::{dead_address, MockNode};
 
 /// A client of `mirror` that tries each request once, so one scripted fault fails it.
 fn client_trying_once(mirror: &FakeMirror) -> MirrorClient {
@@ -172,4 +174,32 @@ fn saved_cursors_let_a_new_collector_count_only_newer_transactions() {
     assert_eq!(counts(&cycle.samples, &ids), [Some(0.0), Some(1.0), Some(1.0)]);
     assert_eq!(newest_asked(), asked_before, "no need for the mirror's newest transaction");
     assert!(stored(&db).values().all(|at| at == "1700000020.000000007"), "{:?}", stored(&db));
+}
+
+#[test]
+fn a_down_node_carries_the_reason_its_probe_failed() {
+    let mirror = FakeMirror::start();
+    let up = MockNode::start(hiero_sdk_proto::services::ResponseCodeEnum::Ok);
+    let dead = dead_address();
+    let addrs = [up.addr, dead];
+    mirror.nodes(2, |i| (addrs[i].ip().to_string(), addrs[i].port()));
+    let network = hmon::network::Network {
+        name: "lab".into(),
+        mirror_url: mirror.url.clone(),
+        ledger_id: None,
+        nodes: BTreeMap::new(),
+    };
+    let mut collector =
+        NodesCollector { client: client_trying_once(&mirror), network, probe_timeout: Duration::from_secs(5) };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cycle = rt.block_on(collector.cycle(Timestamp::now()));
+    let node_up = |account: &str| {
+        cycle
+            .samples
+            .iter()
+            .find(|s| s.name == "node_up" && s.labels.get("node_account_id").is_some_and(|a| a == account))
+            .map(|s| (s.value, s.error.clone()))
+    };
+    assert_eq!(node_up("0.0.3"), Some((1.0, None)), "{cycle:?}");
+    assert_eq!(node_up("0.0.4"), Some((0.0, Some("connection refused".to_string()))), "{cycle:?}");
 }

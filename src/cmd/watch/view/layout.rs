@@ -181,6 +181,20 @@ struct Node {
     account: String,
     up: bool,
     latency: Option<f64>,
+    /// Why the last probe failed, inert and cut to [`NODE_ERROR_CHARS`].
+    error: Option<String>,
+}
+
+/// How much of a down node's error the summary shows: enough for "timed out after 5000 ms" or a precheck code.
+const NODE_ERROR_CHARS: usize = 40;
+
+/// `text` made inert and cut to `chars` characters (an ellipsis marks a cut).
+fn short(text: &str, chars: usize) -> String {
+    let text = inert(text);
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text.into_owned(),
+    }
 }
 
 /// The probed nodes by `node_id` as a number (`2` before `10`); ids that are not numbers come last, by text.
@@ -197,6 +211,7 @@ fn nodes(state: &State) -> Vec<Node> {
                 account: inert(account).into_owned(),
                 up,
                 latency: latency.filter(|_| up),
+                error: s.error.as_deref().filter(|_| !up).map(|e| short(e, NODE_ERROR_CHARS)),
             };
             (id.trim().parse::<u64>().map_err(|_| id.to_string()), node)
         })
@@ -239,14 +254,21 @@ fn summary_lines(state: &State, nodes: &[Node], cols: usize) -> Vec<Line> {
         parts.push((format!("{silences} silence{} in force", if silences == 1 { "" } else { "s" }), Style::Dim));
     }
     let mut lines = pack(parts, cols);
-    let down: Vec<String> = nodes.iter().filter(|n| !n.up).map(|n| format!("node {} ({})", n.id, n.account)).collect();
+    let down: Vec<String> = nodes
+        .iter()
+        .filter(|n| !n.up)
+        .map(|n| match &n.error {
+            Some(error) => format!("node {} ({}: {error})", n.id, n.account),
+            None => format!("node {} ({})", n.id, n.account),
+        })
+        .collect();
     if !down.is_empty() {
         lines.push(down_line(&down, cols));
     }
     lines
 }
 
-/// `down: node 4 (0.0.7), node 11 (0.0.14)`, as many as fit in `cols`, then how many more.
+/// `down: node 4 (0.0.7: timed out after 5000 ms), node 11 (0.0.14)`, as many as fit in `cols`, then how many more.
 fn down_line(down: &[String], cols: usize) -> Line {
     let line = |shown: usize| {
         let mut text = down[..shown].join(", ");

@@ -271,6 +271,9 @@ fn network_text_is_inert_on_screen() {
     plan.accounts[0].label = format!("label{HOSTILE}");
     let mut state = State::default();
     sample(&mut state, "node_up", &[("node_id", "3"), ("node_account_id", &format!("0.0.6{HOSTILE}"))], 0.0);
+    let refused = Sample::new("node_up", &[("node_id", "4"), ("node_account_id", "0.0.7")], 0.0, NOW)
+        .with_error(Some(format!("refused{HOSTILE} and a reason far too long to show whole")));
+    state.apply(&Event::Sample(refused));
     let account = format!("0.0.1001{HOSTILE}");
     let alert =
         firing(&format!("rule{HOSTILE}"), Severity::Critical, &[("account", &account)], &format!("summary{HOSTILE}"));
@@ -286,6 +289,7 @@ fn network_text_is_inert_on_screen() {
             assert!(text.contains(shown), "{shown}: {text}");
         }
         assert!(text.contains("node 3 (0.0.6\\u{1b}]0;owned"), "{text}");
+        assert!(text.contains("node 4 (0.0.7: refused\\u{1b}]0;owned\\u{7}\\u{1b}[2J and…)"), "{text}");
     }
 }
 
