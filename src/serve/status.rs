@@ -9,7 +9,7 @@
 //!   "updated_at": "2026-11-24T12:00:00Z",
 //!   "mirror_lag_seconds": 2.5, "network_tps": 12.3,
 //!   "nodes": { "up": 30, "total": 31,
-//!              "down": [{ "node_id": "3", "node_account_id": "0.0.6", "error": "timed out after 5s" }],
+//!              "down": [{ "node_id": "3", "node_account_id": "0.0.6", "error": "timed out after 5000ms" }],
 //!              "latency": [{ "node_id": "0", "node_account_id": "0.0.3", "seconds": 0.12 }] },
 //!   "accounts": [{ "account": "0.0.1001", "label": "treasury", "balance_hbar": 5.0,
 //!                  "updated_at": "...", "tokens": [{ "token": "0.0.5", "balance": 12.0, "updated_at": "..." }] }],

@@ -185,7 +185,7 @@ struct Node {
     error: Option<String>,
 }
 
-/// How much of a down node's error the summary shows: enough for "timed out after 5000 ms" or a precheck code.
+/// How much of a down node's error the summary shows: enough for "timed out after 5000ms" or a precheck code.
 const NODE_ERROR_CHARS: usize = 40;
 
 /// `text` made inert and cut to `chars` characters (an ellipsis marks a cut).
@@ -268,7 +268,7 @@ fn summary_lines(state: &State, nodes: &[Node], cols: usize) -> Vec<Line> {
     lines
 }
 
-/// `down: node 4 (0.0.7: timed out after 5000 ms), node 11 (0.0.14)`, as many as fit in `cols`, then how many more.
+/// `down: node 4 (0.0.7: timed out after 5000ms), node 11 (0.0.14)`, as many as fit in `cols`, then how many more.
 fn down_line(down: &[String], cols: usize) -> Line {
     let line = |shown: usize| {
         let mut text = down[..shown].join(", ");
