@@ -24,6 +24,7 @@ use crate::error::Error;
 use crate::pipeline::{Outputs, Plan};
 use crate::serve::auth::Access;
 use crate::serve::daemon::{self, DaemonHandle};
+use crate::serve::session::Sessions;
 use crate::serve::{self, AppState};
 use crate::settings::Settings;
 use crate::store::{Db, SqliteStore};
@@ -95,11 +96,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let config = &ctx.settings.config;
     let plan = Plan::from_config(config, &[], None)?;
     let token = serve::token::resolve(config, serve::token::from_env()?)?;
-    let access = Access {
-        token: token.as_ref().map(|t| t.token.clone()),
-        hosts: serve::host::configured_hosts(config)?.into(),
-        sessions: Default::default(),
-    };
+    let api_token = token.as_ref().map(|t| t.token.clone());
+    let hosts: Arc<[String]> = serve::host::configured_hosts(config)?.into();
     let from_file = config.file.serve.as_ref().and_then(|s| s.listen.as_deref());
     let addr = serve::listen_addr(args.listen.as_deref(), from_file, token.is_some())?;
     if let Some(ignored) = token.as_ref().and_then(|t| t.ignored_file.as_ref()) {
@@ -110,7 +108,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let forwarding = Forwarding::from_config(config, addr, plan.interval)?;
     let Some(mut signals) = signals else {
         let alertmanagers = forwarding.map_or(0, |f| f.targets.len());
-        return check(ctx, &plan, addr, token_source, &access, alertmanagers);
+        return check(ctx, &plan, addr, token_source, &hosts, alertmanagers);
     };
 
     let listener =
@@ -158,7 +156,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         loopback_only: bound.ip().is_loopback(),
         daemon: Some(daemon.clone()),
         stopping: stopping_rx,
-        access,
+        // The session cookie is named after the port bound (not 0), so instances on one host keep theirs apart.
+        access: Access { token: api_token, hosts, sessions: Sessions::new(bound.port()) },
         metrics: serve::metrics::Cache::default(),
         status: Default::default(),
     };
@@ -249,7 +248,7 @@ fn check(
     plan: &Plan,
     listen: SocketAddr,
     token: Option<String>,
-    access: &Access,
+    hosts: &[String],
     alertmanagers: usize,
 ) -> anyhow::Result<()> {
     let report = CheckReport {
@@ -260,7 +259,7 @@ fn check(
         webhooks: plan.webhooks.len(),
         alertmanagers,
         token,
-        hosts: access.hosts.to_vec(),
+        hosts: hosts.to_vec(),
     };
     if ctx.out.json {
         return ctx.out.json(&report);
