@@ -105,6 +105,69 @@ fn the_embedded_files_load_nothing_from_elsewhere() {
         name_len > 0 && rest[name_len..].starts_with('=')
     });
     assert_eq!(handler, None, "an inline event handler");
-    // Data goes into the page as text only.
-    assert!(!page::APP_JS.contains("innerHTML") && !page::APP_JS.contains("insertAdjacentHTML"));
+}
+
+/// Where `name` is called in `js` (the whole word, then `(` after optional spaces): the text after each `(`.
+fn calls<'a>(js: &'a str, name: &str) -> Vec<&'a str> {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    js.match_indices(name)
+        .filter(|(at, _)| !js[..*at].chars().next_back().is_some_and(word))
+        .filter_map(|(at, _)| js[at + name.len()..].trim_start().strip_prefix('(').map(str::trim_start))
+        .collect()
+}
+
+/// The ways `js` could turn text into markup or code: HTML sinks, `eval` and `Function`, timers given a string.
+fn markup_or_code_sinks(js: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "createContextualFragment",
+        "parseFromString",
+        "setHTMLUnsafe",
+        "srcdoc",
+    ] {
+        if js.contains(sink) {
+            found.push(sink.to_string());
+        }
+    }
+    for function in ["eval", "Function"] {
+        if !calls(js, function).is_empty() {
+            found.push(format!("{function}()"));
+        }
+    }
+    for timer in ["setTimeout", "setInterval"] {
+        if calls(js, timer).iter().any(|argument| argument.starts_with(['\'', '"', '`'])) {
+            found.push(format!("{timer} with a string"));
+        }
+    }
+    found
+}
+
+#[test]
+fn network_text_reaches_the_page_as_text_only() {
+    // The check finds each sink, written the ways a script would write it.
+    for (js, sink) in [
+        ("row.innerHTML = name;", "innerHTML"),
+        ("cell.outerHTML = `<td>${x}</td>`;", "outerHTML"),
+        ("body.insertAdjacentHTML('beforeend', x);", "insertAdjacentHTML"),
+        ("document.write(x);", "document.write"),
+        ("document.writeln(x);", "document.write"),
+        ("range.createContextualFragment(x)", "createContextualFragment"),
+        ("new DOMParser().parseFromString(x, 'text/html')", "parseFromString"),
+        ("const v = eval (text);", "eval()"),
+        ("window.eval(text)", "eval()"),
+        ("const f = new Function('a', body);", "Function()"),
+        ("setTimeout('refresh()', 10)", "setTimeout with a string"),
+        ("setInterval(`tick()`, 10)", "setInterval with a string"),
+    ] {
+        assert_eq!(markup_or_code_sinks(js), [sink], "{js}");
+    }
+    // Words that only contain a sink's name are not one.
+    for js in ["x.evaluate(y)", "async function load() {}", "setTimeout(() => go(), 10)", "retrieval(1)"] {
+        assert!(markup_or_code_sinks(js).is_empty(), "{js}");
+    }
+    assert_eq!(markup_or_code_sinks(page::APP_JS), Vec::<String>::new(), "app.js");
 }
