@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse as _, Response};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse as _, Response};
 use axum::Extension;
 use futures::StreamExt as _;
 use serde_json::json;
@@ -25,10 +25,7 @@ use crate::pipeline::Event;
 /// How often an idle stream sends a comment, so proxies and clients know it is alive.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-pub async fn stream(
-    State(state): State<AppState>,
-    session: Option<Extension<Grant>>,
-) -> Result<Response, ApiError> {
+pub async fn stream(State(state): State<AppState>, session: Option<Extension<Grant>>) -> Result<Response, ApiError> {
     let events = daemon(&state)?.subscribe();
     let session_ended = session.map(|Extension(grant)| state.access.sessions.ended(grant));
     let session_ended = async move {
