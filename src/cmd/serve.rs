@@ -31,10 +31,15 @@ use crate::store::{Db, SqliteStore};
 use crate::webhook::ShutdownReport;
 
 #[derive(Debug, Args)]
-#[command(after_help = "API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
+#[command(after_help = "Status page: open http://<listen address>/ in a browser (http://127.0.0.1:8754/ by \
+                        default) for the network's health, the watched accounts, node latency, alerts, silences and \
+                        charts of the last hour, updated live. With an API token set, the page asks for the token \
+                        once and keeps a session cookie (hmon_session_<port>) that reads but cannot change anything \
+                        and ends after 12 hours, at Sign out, or when hmon restarts.\n\n\
+                        API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
                         the variable wins when both are set. Without a token, hmon listens on loopback only, reads are \
-                        open and writes are refused; with one, every request but /-/healthy and /-/ready needs \
-                        Authorization: Bearer <token>.")]
+                        open and writes are refused; with one, every request but /-/healthy, /-/ready and the page \
+                        needs Authorization: Bearer <token> (reads may use the page's session cookie instead).")]
 pub struct ServeArgs {
     /// Address to listen on; beyond loopback only with an API token (HMON_API_TOKEN or [serve] token_file)
     /// [default: [serve] listen, else 127.0.0.1:8754]
