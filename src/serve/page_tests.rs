@@ -105,6 +105,9 @@ fn the_embedded_files_load_nothing_from_elsewhere() {
         name_len > 0 && rest[name_len..].starts_with('=')
     });
     assert_eq!(handler, None, "an inline event handler");
+    // A table wider than a phone scrolls in its box; the box takes the focus, so a keyboard can scroll it.
+    let boxes = page::INDEX_HTML.matches("class=\"scroll\"").count();
+    assert!(boxes >= 5 && page::INDEX_HTML.matches("class=\"scroll\" tabindex=\"0\"").count() == boxes);
 }
 
 /// Where `name` is called in `js` (the whole word, then `(` after optional spaces): the text after each `(`.

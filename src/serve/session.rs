@@ -28,7 +28,7 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::json;
 
-pub use sessions::{cookies, now_secs, Grant, Lookup, Sessions, COOKIE_PREFIX, SESSION_LIFETIME};
+pub use sessions::{now_secs, Grant, Lookup, Sessions, SESSION_LIFETIME};
 
 use super::{ApiError, AppState};
 

@@ -130,6 +130,10 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     browser.wait_for(LIVE, &shot, "the balance of 0.0.1001 as 50", |b| b.text(balance).filter(|t| t == "50"));
     assert_eq!(browser.text("#firing tbody").as_deref(), Some("No alert firing"));
     assert!(browser.text("#accounts").is_some_and(|t| t.contains("treasury")));
+    // The tab names the network, so two instances' tabs can be told apart.
+    let network = browser.text("#network").unwrap_or_default();
+    assert!(!network.is_empty());
+    assert_eq!(browser.execute("return document.title"), format!("hmon status: {network}").as_str());
     // Down nodes with their own error, as text (no element made of it), or the general reason.
     let down = browser.text("#nodes tr[data-node=\"97\"]").unwrap_or_default();
     assert!(down.contains("0.0.97") && down.contains("down") && down.contains("<b>timed out</b> after 5s"), "{down}");
@@ -171,6 +175,7 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     assert_eq!(browser.execute("return document.getElementById('content').hidden"), true);
     assert_eq!(browser.execute("return document.getElementById('login').hidden"), false);
     assert!(browser.find_all("#accounts tbody tr").is_empty(), "the balances stay in the page");
+    assert_eq!(browser.execute("return document.title"), "hmon status");
     assert_eq!(browser.execute("return hmonProbe.timers()"), 0, "a timer still runs behind the sign-in form");
     assert_eq!(browser.execute("return hmonProbe.openStreams()"), 0, "the stream is still open");
 

@@ -115,6 +115,7 @@
 
   function renderHealth(status) {
     $('network').textContent = status.network;
+    document.title = `hmon status: ${status.network}`;
     $('version').textContent = status.version;
     $('uptime').textContent = formatDuration(status.uptime_seconds);
     $('lag').textContent = status.mirror_lag_seconds === null ? 'unknown' : `${formatNumber(status.mirror_lag_seconds, 1)} s`;
@@ -428,6 +429,7 @@
     for (const table of document.querySelectorAll('#content table')) table.tBodies[0].replaceChildren();
     for (const id of ['lag', 'tps', 'nodes-up', 'updated']) $(id).textContent = 'unknown';
     for (const id of ['network', 'version', 'uptime']) $(id).textContent = '';
+    document.title = 'hmon status';
     for (const id of ['lag-chart', 'balance-chart', 'chart-account']) $(id).replaceChildren();
     $('lag-summary').textContent = 'Mirror lag: loading.';
     $('balance-summary').textContent = 'Balance: loading.';
