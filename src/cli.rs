@@ -119,7 +119,7 @@ pub enum Command {
     Network(cmd::network::NetworkArgs),
     /// Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe
     Watch(cmd::watch::WatchArgs),
-    /// Run the monitor as a daemon: the durable pipeline plus an HTTP server (health, readiness, /metrics)
+    /// Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)
     Serve(cmd::serve::ServeArgs),
     /// Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)
     #[command(subcommand)]

@@ -24,16 +24,22 @@ use crate::error::Error;
 use crate::pipeline::{Outputs, Plan};
 use crate::serve::auth::Access;
 use crate::serve::daemon::{self, DaemonHandle};
+use crate::serve::session::Sessions;
 use crate::serve::{self, AppState};
 use crate::settings::Settings;
 use crate::store::{Db, SqliteStore};
 use crate::webhook::ShutdownReport;
 
 #[derive(Debug, Args)]
-#[command(after_help = "API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
+#[command(after_help = "Status page: open http://<listen address>/ in a browser (http://127.0.0.1:8754/ by \
+                        default) for the network's health, the watched accounts, node latency, alerts, silences and \
+                        charts of the last hour, updated live. With an API token set, the page asks for the token \
+                        once and keeps a session cookie (hmon_session_<port>) that reads but cannot change anything \
+                        and ends after 12 hours, at Sign out, or when hmon restarts.\n\n\
+                        API token: set HMON_API_TOKEN, or name a file holding it (mode 600) in [serve] token_file; \
                         the variable wins when both are set. Without a token, hmon listens on loopback only, reads are \
-                        open and writes are refused; with one, every request but /-/healthy and /-/ready needs \
-                        Authorization: Bearer <token>.")]
+                        open and writes are refused; with one, every request but /-/healthy, /-/ready and the page \
+                        needs Authorization: Bearer <token> (reads may use the page's session cookie instead).")]
 pub struct ServeArgs {
     /// Address to listen on; beyond loopback only with an API token (HMON_API_TOKEN or [serve] token_file)
     /// [default: [serve] listen, else 127.0.0.1:8754]
@@ -95,11 +101,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let config = &ctx.settings.config;
     let plan = Plan::from_config(config, &[], None)?;
     let token = serve::token::resolve(config, serve::token::from_env()?)?;
-    let access = Access {
-        token: token.as_ref().map(|t| t.token.clone()),
-        hosts: serve::host::configured_hosts(config)?.into(),
-        sessions: Default::default(),
-    };
+    let api_token = token.as_ref().map(|t| t.token.clone());
+    let hosts: Arc<[String]> = serve::host::configured_hosts(config)?.into();
     let from_file = config.file.serve.as_ref().and_then(|s| s.listen.as_deref());
     let addr = serve::listen_addr(args.listen.as_deref(), from_file, token.is_some())?;
     if let Some(ignored) = token.as_ref().and_then(|t| t.ignored_file.as_ref()) {
@@ -110,7 +113,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let forwarding = Forwarding::from_config(config, addr, plan.interval)?;
     let Some(mut signals) = signals else {
         let alertmanagers = forwarding.map_or(0, |f| f.targets.len());
-        return check(ctx, &plan, addr, token_source, &access, alertmanagers);
+        return check(ctx, &plan, addr, token_source, &hosts, alertmanagers);
     };
 
     let listener =
@@ -158,7 +161,8 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
         loopback_only: bound.ip().is_loopback(),
         daemon: Some(daemon.clone()),
         stopping: stopping_rx,
-        access,
+        // The session cookie is named after the port bound (not 0), so instances on one host keep theirs apart.
+        access: Access { token: api_token, hosts, sessions: Sessions::new(bound.port()) },
         metrics: serve::metrics::Cache::default(),
         status: Default::default(),
     };
@@ -249,7 +253,7 @@ fn check(
     plan: &Plan,
     listen: SocketAddr,
     token: Option<String>,
-    access: &Access,
+    hosts: &[String],
     alertmanagers: usize,
 ) -> anyhow::Result<()> {
     let report = CheckReport {
@@ -260,7 +264,7 @@ fn check(
         webhooks: plan.webhooks.len(),
         alertmanagers,
         token,
-        hosts: access.hosts.to_vec(),
+        hosts: hosts.to_vec(),
     };
     if ctx.out.json {
         return ctx.out.json(&report);

@@ -7,12 +7,15 @@
 //! - With a token configured, reads need it too; without one (loopback only, see [`super::listen_addr`]), reads are
 //!   open.
 //! - The status page and its assets ([`super::page`]) and `GET /-/session` are open too: they hold no data.
-//!   `POST /-/login` checks the token itself ([`super::session`]).
-//! - Instead of the header, a browser may present the session cookie that `/-/login` sets. A write authorized by
-//!   the cookie alone must come from this server's page (`Origin` matching `Host`, or `Sec-Fetch-Site:
-//!   same-origin`), else 403 `cross_site`: the cookie is sent by the browser whoever asks, the header is not.
-//! - A missing token is 401 `missing_token`, a wrong one 401 `invalid_token`, both with `WWW-Authenticate: Bearer
-//!   realm="hmon"`; neither says more.
+//!   `POST /-/login` and `POST /-/logout` check the request themselves ([`super::session`]): it must come from
+//!   this server's page.
+//! - Instead of the header, a browser may present the session cookie that `/-/login` sets, for reads only: a
+//!   `GET` or `HEAD` (the event stream included) passes with it, and the session goes into the request's
+//!   extensions ([`Grant`]) so the event stream ends with it. A write with the cookie and no header is 403
+//!   `cookie_cannot_write`: the page only reads, and the cookie is sent by the browser whoever asks.
+//! - A missing token is 401 `missing_token`, a wrong one 401 `invalid_token`, a cookie of this server's name
+//!   that is not a valid session (expired, logged out, forged, or from before a restart) 401 `invalid_session`,
+//!   all with `WWW-Authenticate: Bearer realm="hmon"`; none says more.
 //!
 //! A middleware rather than an extractor: an extractor protects only the handlers that name it, so a route added
 //! later without it would be open; this layer covers every route and the fallback, present and future.
@@ -24,18 +27,19 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::session::{self, cross_site, same_origin, Sessions};
+use super::session::{Grant, Lookup, Sessions};
 use super::token::{ApiToken, HOW_TO_SET};
 use super::ApiError;
 
-/// What the server lets in: the API token (if any) and the extra host names a loopback listener answers to.
-#[derive(Debug, Clone, Default)]
+/// What the server lets in: the API token (if any), the extra host names a loopback listener answers to, and the
+/// browser sessions.
+#[derive(Debug, Clone)]
 pub struct Access {
     /// The token requests must carry; `None`: reads open, writes refused.
     pub token: Option<ApiToken>,
     /// `[serve] hosts`: names accepted in `Host` on a loopback listener besides the loopback names, lower case.
     pub hosts: Arc<[String]>,
-    /// The key browser sessions are signed with (random per process).
+    /// The browser sessions: their key (random per process), cookie name (per port) and logouts.
     pub sessions: Sessions,
 }
 
@@ -46,8 +50,9 @@ const CHALLENGE: &str = "Bearer realm=\"hmon\"";
 const OPEN_PATHS: &[&str] =
     &["/-/healthy", "/-/ready", "/-/session", "/", super::page::SCRIPT, super::page::STYLE, super::page::ICON];
 
-/// The login endpoint checks the token in its body itself.
-const LOGIN_PATH: &str = "/-/login";
+/// The endpoints that check a `POST` themselves: login takes the token in its body, logout ends the session it
+/// is sent with; both must come from the page.
+const SELF_CHECKED: &[&str] = &["/-/login", "/-/logout"];
 
 /// Whether the request changes something: any method but `GET` and `HEAD`, and the reload endpoint whatever its
 /// method.
@@ -56,10 +61,10 @@ fn is_write(method: &Method, path: &str) -> bool {
 }
 
 /// The middleware: lets the request through or answers 401 or 403 (see the module's description).
-pub async fn require_token(State(access): State<Access>, request: Request, next: Next) -> Response {
+pub async fn require_token(State(access): State<Access>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let write = is_write(request.method(), path);
-    if (!write && OPEN_PATHS.contains(&path)) || (request.method() == Method::POST && path == LOGIN_PATH) {
+    if (!write && OPEN_PATHS.contains(&path)) || (request.method() == Method::POST && SELF_CHECKED.contains(&path)) {
         return next.run(request).await;
     }
     let Some(token) = &access.token else {
@@ -74,19 +79,28 @@ pub async fn require_token(State(access): State<Access>, request: Request, next:
         return next.run(request).await;
     };
     match bearer(request.headers().get(header::AUTHORIZATION)) {
-        Presented::Missing if access.sessions.in_headers(request.headers()) => {
-            if write && !same_origin(request.headers()) {
-                return cross_site();
-            }
-            next.run(request).await
-        }
-        Presented::Missing if session::cookie(request.headers(), session::COOKIE).is_some() => {
-            unauthorized("invalid_session", "the session has expired or is not valid: log in again")
-        }
-        Presented::Missing => unauthorized("missing_token", "this request needs Authorization: Bearer <token>"),
         Presented::Token(candidate) if token.matches(candidate) => next.run(request).await,
         Presented::Token(_) | Presented::Malformed => unauthorized("invalid_token", "the API token is invalid"),
+        Presented::Missing => match access.sessions.lookup(request.headers()) {
+            Lookup::Absent => unauthorized("missing_token", "this request needs Authorization: Bearer <token>"),
+            _ if write => cookie_cannot_write(),
+            Lookup::Invalid => unauthorized("invalid_session", "the session has expired or is not valid: log in again"),
+            Lookup::Valid(grant) => {
+                request.extensions_mut().insert::<Grant>(grant);
+                next.run(request).await
+            }
+        },
     }
+}
+
+/// A 403 `cookie_cannot_write`: the session cookie only reads.
+fn cookie_cannot_write() -> Response {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "cookie_cannot_write",
+        "the session cookie only reads: to change anything, send Authorization: Bearer <token>",
+    )
+    .into_response()
 }
 
 /// What the `Authorization` header holds.

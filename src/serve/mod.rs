@@ -168,6 +168,8 @@ mod api_tests;
 #[cfg(test)]
 mod page_tests;
 #[cfg(test)]
+mod session_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod write_tests;

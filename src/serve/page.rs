@@ -3,8 +3,10 @@
 //! origin; with a token set it asks for it once and logs in ([`super::session`]).
 //!
 //! Every answer here carries a Content Security Policy that allows only this origin (no inline script or style,
-//! no frames, no form posts elsewhere), `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`, and is
-//! revalidated on each load (`Cache-Control: no-cache`) so an upgraded hmon serves its own page at once.
+//! no frames, no form posts elsewhere), `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`. The assets are
+//! revalidated on each load (`Cache-Control: no-cache`) so an upgraded hmon serves its own page at once; the page
+//! itself is `no-store`, so the browser's back/forward cache does not keep it with the data it showed (after a
+//! logout, say).
 
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -28,34 +30,34 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
 pub const FILES: &[(&str, &str)] =
     &[("index.html", INDEX_HTML), ("app.js", APP_JS), ("app.css", APP_CSS), ("icon.svg", ICON_SVG)];
 
-/// `body` with its content type and the page's security headers.
-fn asset(content_type: &'static str, body: &'static str) -> Response {
+/// `body` with its content type, the page's security headers and `cache`.
+fn asset(content_type: &'static str, cache: &'static str, body: &'static str) -> Response {
     let headers: [(HeaderName, HeaderValue); 5] = [
         (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
         (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
     ];
     (headers, body).into_response()
 }
 
 /// `GET /`.
 pub async fn index() -> Response {
-    asset("text/html; charset=utf-8", INDEX_HTML)
+    asset("text/html; charset=utf-8", "no-store", INDEX_HTML)
 }
 
 /// `GET /assets/app.js`.
 pub async fn script() -> Response {
-    asset("text/javascript; charset=utf-8", APP_JS)
+    asset("text/javascript; charset=utf-8", "no-cache", APP_JS)
 }
 
 /// `GET /assets/app.css`.
 pub async fn style() -> Response {
-    asset("text/css; charset=utf-8", APP_CSS)
+    asset("text/css; charset=utf-8", "no-cache", APP_CSS)
 }
 
 /// `GET /assets/icon.svg`: served so the browser's icon request finds one (a 404 would be a console error).
 pub async fn icon() -> Response {
-    asset("image/svg+xml", ICON_SVG)
+    asset("image/svg+xml", "no-cache", ICON_SVG)
 }

@@ -30,7 +30,7 @@ pub(super) fn state() -> (AppState, ModelWriter) {
         loopback_only: true,
         daemon: None,
         stopping: tokio::sync::watch::channel(false).1,
-        access: auth::Access::default(),
+        access: auth::Access { token: None, hosts: Arc::new([]), sessions: session::Sessions::new(8754) },
         metrics: super::metrics::Cache::default(),
         status: Default::default(),
     };

@@ -23,9 +23,9 @@ use crate::store::{Db, SqliteStore};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// Writes need the API token.
-const TOKEN: &str = "write-tests-token";
+pub(super) const TOKEN: &str = "write-tests-token";
 
-const CONFIG: &str = "\
+pub(super) const CONFIG: &str = "\
 # The team's monitor.
 network = \"testnet\"
 
@@ -38,15 +38,16 @@ condition = \"<\"
 threshold = 1
 ";
 
-struct Harness {
-    state: AppState,
-    outputs: Outputs,
+/// A running daemon behind the router (sessions named after port 8754), and its config file.
+pub(super) struct Harness {
+    pub(super) state: AppState,
+    pub(super) outputs: Outputs,
     config: PathBuf,
     stopping: tokio::sync::watch::Sender<bool>,
     _dir: tempfile::TempDir,
 }
 
-async fn harness(config: &str) -> Harness {
+pub(super) async fn harness(config: &str) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     std::fs::write(&path, config).unwrap();
@@ -78,7 +79,7 @@ async fn harness(config: &str) -> Harness {
         access: super::auth::Access {
             token: Some(super::token::ApiToken::new(TOKEN, "the test token").unwrap()),
             hosts: Arc::new([]),
-            sessions: Default::default(),
+            sessions: super::session::Sessions::new(8754),
         },
         metrics: Default::default(),
         status: Default::default(),

@@ -138,6 +138,23 @@ fn serve_gets_ready_exposes_metrics_and_stops_on_sigterm() {
 }
 
 #[test]
+fn serve_help_tells_of_the_status_page_and_its_login() {
+    let env = Env::start();
+    let (code, stdout, _) = run(env.hmon().args(["serve", "--help"]));
+    assert_eq!(code, 0);
+    // clap wraps the text at the terminal's width: compare it as one line.
+    let text = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Status page: open http://<listen address>/ in a browser",
+        "the page asks for the token once",
+        "session cookie (hmon_session_<port>) that reads but cannot change anything",
+        "every request but /-/healthy, /-/ready and the page needs Authorization: Bearer <token>",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{stdout}");
+    }
+}
+
+#[test]
 fn check_validates_the_config_without_opening_the_store() {
     let env = Env::start();
     config(&env, &[], "");

@@ -113,6 +113,19 @@ impl Browser {
         self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
     }
 
+    /// Runs `source` in every page this browser opens from now on, before the page's own scripts (Chromium's
+    /// DevTools protocol through chromedriver; the page's Content Security Policy does not apply to it).
+    pub fn before_each_page(&self, source: &str) {
+        let command = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } });
+        self.call("POST", "/goog/cdp/execute", Some(command));
+    }
+
+    /// The value of the current page's cookie `name`, HttpOnly ones included (scripts cannot read those).
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let found = self.call("GET", "/cookie", None);
+        found.as_array()?.iter().find(|c| c["name"] == name).and_then(|c| c["value"].as_str()).map(String::from)
+    }
+
     /// The browser console's entries since the last call (chromedriver's log endpoint).
     pub fn console(&self) -> Vec<Value> {
         self.call("POST", "/se/log", Some(json!({ "type": "browser" }))).as_array().cloned().unwrap_or_default()

@@ -1,10 +1,17 @@
 // hmon's status page. Reads /api/v1/status, /api/v1/samples and the live /api/v1/events stream of its own origin.
 // Data from the network is only ever written with textContent (never as HTML).
+//
+// While it runs (signed in, or no token needed) the page keeps a stream of events open and redraws its charts
+// every 30 s. When the stream drops it retries with a growing pause (1 s doubling to 30 s), forever; when the
+// session ends it stops everything, clears what it showed and asks for the token again.
 'use strict';
 
 (() => {
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const HOUR_MS = 60 * 60 * 1000;
+  const RETRY_FIRST_MS = 1000;
+  const RETRY_MAX_MS = 30000;
+  const CHARTS_EVERY_MS = 30000;
   const $ = (id) => document.getElementById(id);
 
   const page = {
@@ -12,16 +19,25 @@
     // account id -> { balance, changedAt } (changedAt: when the balance last took its value, RFC 3339)
     balances: new Map(),
     events: null,
-    refreshTimer: null,
-    chartTimer: null,
+    // Whether the page is showing data and keeping it current; false while signed out or reconnecting.
+    running: false,
+    // Bumped by stop(): work begun before it (a fetch in flight) must not draw or schedule anything after it.
+    generation: 0,
+    timers: { refresh: null, charts: null, reconnect: null },
+    // Connection attempts failed in a row, for the pause before the next one.
+    failures: 0,
   };
 
   class AuthNeeded extends Error {}
 
   // ---- Small helpers ----
 
-  function say(text) {
-    $('connection').textContent = text;
+  // The connection's state, in words for everyone (an aria-live status) and as data-state for styles:
+  // connecting, connected, reconnecting or signed-out.
+  function showConnection(state, text) {
+    const element = $('connection');
+    element.dataset.state = state;
+    element.textContent = text;
   }
 
   async function getJson(path) {
@@ -99,6 +115,7 @@
 
   function renderHealth(status) {
     $('network').textContent = status.network;
+    document.title = `hmon status: ${status.network}`;
     $('version').textContent = status.version;
     $('uptime').textContent = formatDuration(status.uptime_seconds);
     $('lag').textContent = status.mirror_lag_seconds === null ? 'unknown' : `${formatNumber(status.mirror_lag_seconds, 1)} s`;
@@ -106,12 +123,15 @@
     const { up, total } = status.nodes;
     $('nodes-up').textContent = total === 0 ? 'none probed' : `${up} of ${total}`;
     $('updated').textContent = formatTime(status.updated_at);
-    const nodeError = (status.collectors.nodes && status.collectors.nodes.last_error) || 'no answer to the last probe';
+    // A down node's error is its own (`error`, a string); a server that does not send one, or sends null, leaves
+    // the general reason.
+    const downError = (node) => (typeof node.error === 'string' && node.error !== '' ? node.error : 'no answer to the last probe');
     const nodes = [
-      ...status.nodes.down.map((n) => ({ ...n, state: 'down', error: nodeError })),
+      ...status.nodes.down.map((n) => ({ ...n, state: 'down', error: downError(n) })),
       ...status.nodes.latency.map((n) => ({ ...n, state: 'up', error: '' })),
     ];
     fillTable('nodes', nodes, 5, 'No node probed yet', (row, node) => {
+      row.dataset.node = node.node_id;
       cell(row, node.node_id, { header: true });
       cell(row, node.node_account_id);
       stateCell(row, node.state);
@@ -151,15 +171,18 @@
   // When the account's balance took its current value: the start of its newest stored run.
   async function loadLastChange(account) {
     const query = new URLSearchParams({ name: 'account_balance_hbar', label: `account:${account}`, limit: '1' });
+    const generation = page.generation;
     try {
       const runs = (await getJson(`/api/v1/samples?${query}`)).samples;
+      if (generation !== page.generation) return;
       const known = page.balances.get(account);
       if (runs.length > 0 && known && known.changedAt === null && runs[0].value === known.balance) {
         known.changedAt = runs[0].timestamp;
         updateBalanceRow(account);
       }
     } catch (error) {
-      handleError(error);
+      // Without it the cell says "never" until the balance changes; only a lost session matters here.
+      if (error instanceof AuthNeeded && generation === page.generation) signedOut();
     }
   }
 
@@ -207,7 +230,9 @@
   }
 
   async function refresh() {
+    const generation = page.generation;
     const status = await getJson('/api/v1/status');
+    if (generation !== page.generation) return;
     page.status = status;
     renderHealth(status);
     renderAccounts(status);
@@ -216,10 +241,10 @@
 
   // Fetches the status again soon, once for a burst of events.
   function scheduleRefresh(delay) {
-    if (page.refreshTimer !== null) return;
-    page.refreshTimer = setTimeout(() => {
-      page.refreshTimer = null;
-      refresh().catch(handleError);
+    if (!page.running || page.timers.refresh !== null) return;
+    page.timers.refresh = setTimeout(() => {
+      page.timers.refresh = null;
+      whileCurrent(refresh);
     }, delay);
   }
 
@@ -283,21 +308,37 @@
     $(summaryId).textContent = `${what} over the last hour: now ${formatNumber(latest, 8)} ${unit}, lowest ${formatNumber(low, 8)} ${unit}, highest ${formatNumber(high, 8)} ${unit}, ${runs.length} distinct values.`;
   }
 
+  // Draws one chart; a failure other than a lost session is told in its summary, and the page carries on.
+  async function drawOne(svgId, summaryId, what, unit, name, label) {
+    const generation = page.generation;
+    try {
+      const runs = await lastHour(name, label);
+      if (generation === page.generation) drawChart(svgId, summaryId, what, unit, runs);
+    } catch (error) {
+      if (error instanceof AuthNeeded) throw error;
+      if (generation === page.generation) $(summaryId).textContent = `${what}: cannot load (${error.message}).`;
+    }
+  }
+
   async function drawCharts() {
-    drawChart('lag-chart', 'lag-summary', 'Mirror lag', 's', await lastHour('mirror_lag_seconds'));
+    await drawOne('lag-chart', 'lag-summary', 'Mirror lag', 's', 'mirror_lag_seconds');
     const account = $('chart-account').value;
     if (account) {
-      const runs = await lastHour('account_balance_hbar', `account:${account}`);
-      drawChart('balance-chart', 'balance-summary', `Balance of ${account}`, 'hbar', runs);
+      await drawOne('balance-chart', 'balance-summary', `Balance of ${account}`, 'hbar', 'account_balance_hbar', `account:${account}`);
     } else {
       $('balance-summary').textContent = 'Balance: no account watched.';
     }
   }
 
   function scheduleCharts(delay) {
-    clearTimeout(page.chartTimer);
-    page.chartTimer = setTimeout(() => {
-      drawCharts().catch(handleError).finally(() => scheduleCharts(30000));
+    if (!page.running) return;
+    clearTimeout(page.timers.charts);
+    page.timers.charts = setTimeout(() => {
+      page.timers.charts = null;
+      whileCurrent(async () => {
+        await drawCharts();
+        scheduleCharts(CHARTS_EVERY_MS);
+      });
     }, delay);
   }
 
@@ -323,40 +364,85 @@
   }
 
   function connectEvents() {
-    if (page.events) page.events.close();
     const events = new EventSource('/api/v1/events');
     page.events = events;
-    events.addEventListener('open', () => say('Live'));
+    events.addEventListener('open', () => {
+      page.failures = 0;
+      showConnection('connected', 'Live');
+    });
     events.addEventListener('sample', onSample);
     events.addEventListener('alert', () => scheduleRefresh(100));
     events.addEventListener('collector_error', () => scheduleRefresh(500));
     events.addEventListener('resync', () => scheduleRefresh(0));
+    // The stream failed or ended (the server stopped, or the session behind it ended). The browser's own retry
+    // gives up after an HTTP error and cannot tell a lost session from a lost server: the page retries itself,
+    // asking /-/session first.
     events.addEventListener('error', () => {
-      if (events.readyState === EventSource.CLOSED) {
-        say('Disconnected; retrying');
-        setTimeout(() => start().catch(handleError), 5000);
-      } else {
-        say('Reconnecting…');
-      }
+      if (page.events === events) connectionLost('the live stream stopped');
     });
   }
 
-  // ---- Session and start ----
+  // ---- Running, reconnecting, signed out ----
 
-  function handleError(error) {
-    if (error instanceof AuthNeeded) {
-      showLogin();
-      return;
+  // Ends everything the page runs: the stream, the timers, and the work in flight (which will not draw).
+  function stop() {
+    page.running = false;
+    page.generation += 1;
+    if (page.events) page.events.close();
+    page.events = null;
+    for (const name of Object.keys(page.timers)) {
+      clearTimeout(page.timers[name]);
+      page.timers[name] = null;
     }
-    say(`Cannot reach hmon: ${error.message}`);
   }
 
-  function showLogin() {
-    if (page.events) page.events.close();
+  // Any failure while running: a lost session shows the sign-in form, anything else reconnects.
+  function failed(error) {
+    if (error instanceof AuthNeeded) signedOut();
+    else connectionLost(error.message);
+  }
+
+  // Runs `work`; its failure counts only if nothing stopped or restarted the page meanwhile.
+  function whileCurrent(work) {
+    const generation = page.generation;
+    work().catch((error) => {
+      if (generation === page.generation) failed(error);
+    });
+  }
+
+  // Tries again after a pause that doubles with each failure in a row, up to RETRY_MAX_MS; never gives up.
+  function connectionLost(reason) {
+    stop();
+    const delay = Math.min(RETRY_FIRST_MS * 2 ** page.failures, RETRY_MAX_MS);
+    page.failures += 1;
+    showConnection('reconnecting', `Reconnecting in ${delay / 1000} s (attempt ${page.failures}): ${reason}`);
+    page.timers.reconnect = setTimeout(() => {
+      page.timers.reconnect = null;
+      start();
+    }, delay);
+  }
+
+  // Empties everything the page showed, so nothing stays in it (hidden) after the session ended.
+  function clearData() {
+    page.status = null;
+    page.balances.clear();
+    for (const table of document.querySelectorAll('#content table')) table.tBodies[0].replaceChildren();
+    for (const id of ['lag', 'tps', 'nodes-up', 'updated']) $(id).textContent = 'unknown';
+    for (const id of ['network', 'version', 'uptime']) $(id).textContent = '';
+    document.title = 'hmon status';
+    for (const id of ['lag-chart', 'balance-chart', 'chart-account']) $(id).replaceChildren();
+    $('lag-summary').textContent = 'Mirror lag: loading.';
+    $('balance-summary').textContent = 'Balance: loading.';
+  }
+
+  function signedOut() {
+    stop();
+    page.failures = 0;
+    clearData();
     $('content').hidden = true;
     $('logout').hidden = true;
     $('login').hidden = false;
-    say('Sign in to see the status');
+    showConnection('signed-out', 'Signed out: sign in to see the status');
     $('token').focus();
   }
 
@@ -372,7 +458,6 @@
     if (response.ok) {
       $('token').value = '';
       $('login').hidden = true;
-      $('logout').hidden = false;
       await start();
     } else {
       $('login-error').textContent = response.status === 401 ? 'That token is not valid.' : `Sign-in failed (HTTP ${response.status}).`;
@@ -380,28 +465,49 @@
   }
 
   async function logout() {
-    await fetch('/-/logout', { method: 'POST', credentials: 'same-origin' });
-    showLogin();
+    try {
+      await fetch('/-/logout', { method: 'POST', credentials: 'same-origin' });
+    } catch {
+      // Unreachable, the server keeps the session until it expires; this page forgets it all the same.
+    }
+    signedOut();
   }
 
+  // (Re)starts the page: asks whether a session is needed and valid, then opens the stream, fetches the status
+  // (after opening, so no change falls between the two) and draws the charts. Failures go to failed().
   async function start() {
-    const session = await getJson('/-/session');
-    if (session.token_required && !session.session) {
-      showLogin();
-      return;
+    stop();
+    const generation = page.generation;
+    try {
+      const session = await getJson('/-/session');
+      if (generation !== page.generation) return;
+      if (session.token_required && !session.session) {
+        signedOut();
+        return;
+      }
+      $('logout').hidden = !session.token_required;
+      page.running = true;
+      if (page.failures === 0) showConnection('connecting', 'Connecting to live updates…');
+      connectEvents();
+      await refresh();
+      if (generation !== page.generation) return;
+      $('content').hidden = false;
+      scheduleCharts(0);
+    } catch (error) {
+      if (generation === page.generation) failed(error);
     }
-    $('logout').hidden = !session.token_required;
-    await refresh();
-    $('content').hidden = false;
-    say('Connecting to live updates…');
-    connectEvents();
-    scheduleCharts(0);
   }
 
   document.addEventListener('DOMContentLoaded', () => {
-    $('login-form').addEventListener('submit', (event) => login(event).catch(handleError));
-    $('logout').addEventListener('click', () => logout().catch(handleError));
+    $('login-form').addEventListener('submit', (event) => login(event).catch((error) => {
+      $('login-error').textContent = `Sign-in failed: ${error.message}`;
+    }));
+    $('logout').addEventListener('click', logout);
     $('chart-account').addEventListener('change', () => scheduleCharts(0));
-    start().catch(handleError);
+    // A page restored from the back/forward cache checks its session again before showing anything new.
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) start();
+    });
+    start();
   });
 })();
