@@ -1,8 +1,8 @@
 //! The status page in a real browser: headless Chromium (over WebDriver, see [`crate::webdriver`]) opens the page
 //! of the real `hmon serve` on 127.0.0.1.
 //!
-//! - With a token: it signs in, sees the fake mirror's changes arrive live (no reload), shows down nodes with
-//!   their errors as text, and when its session is logged out elsewhere it stops everything it runs and asks to
+//! - With a token: it signs in, sees the fake mirror's changes arrive live (no reload), names the down nodes with
+//!   their errors, and when its session is logged out elsewhere it stops everything it runs and asks to
 //!   sign in again; signing in starts it again.
 //! - Without a token: when the server goes away the page keeps retrying (past the second failure) and comes back
 //!   by itself when the server does.
@@ -17,6 +17,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use hiero_sdk_proto::services::ResponseCodeEnum;
+
+use crate::fake_mirror::Tx;
+use crate::mock_node::{dead_address, MockNode};
 use crate::serve::spawn_serve_with;
 use crate::watch::config;
 use crate::webdriver::Browser;
@@ -29,8 +33,7 @@ const TOKEN: &str = "page-token-9c2e";
 const LIVE: Duration = Duration::from_secs(20);
 
 /// Run in the page before its own script: counts the timers it has pending and the event streams it keeps open
-/// (`window.hmonProbe`), and adds down nodes to every status document. The server does not report a node's own
-/// error yet; the page must show it (as text) when there is one, and the general reason when it is null or absent.
+/// (`window.hmonProbe`).
 const PROBE: &str = r#"(() => {
   const pending = new Set();
   const setTimer = window.setTimeout.bind(window);
@@ -49,18 +52,6 @@ const PROBE: &str = r#"(() => {
   window.hmonProbe = {
     timers: () => pending.size,
     openStreams: () => streams.filter((s) => s.readyState !== NativeEventSource.CLOSED).length,
-  };
-  const nativeFetch = window.fetch.bind(window);
-  window.fetch = async (input, init) => {
-    const response = await nativeFetch(input, init);
-    if (new URL(String(input), location.href).pathname !== '/api/v1/status' || !response.ok) return response;
-    const doc = await response.json();
-    doc.nodes.down.push(
-      { node_id: '97', node_account_id: '0.0.97', error: '<b>timed out</b> after 5s' },
-      { node_id: '98', node_account_id: '0.0.98', error: null },
-      { node_id: '99', node_account_id: '0.0.99' },
-    );
-    return new Response(JSON.stringify(doc), { headers: { 'Content-Type': 'application/json' } });
   };
 })();"#;
 
@@ -115,6 +106,15 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     let env = Env::start();
     // 50 hbar: above the rule's 10, so nothing fires until the balance falls.
     env.mirror.account("0.0.1001", 5_000_000_000, &[]);
+    // Three consensus nodes: 0.0.3 answers, 0.0.4 is busy, 0.0.5 refuses connections.
+    let (up, busy, dead) =
+        (MockNode::start(ResponseCodeEnum::Ok), MockNode::start(ResponseCodeEnum::Busy), dead_address());
+    let nodes = [up.addr, busy.addr, dead];
+    env.mirror.nodes(3, |i| (nodes[i].ip().to_string(), nodes[i].port()));
+    // A transaction and blocks of 3 s ago: a mirror lag and a TPS.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
+    env.mirror.blocks(5, 20, now as i64 - 3);
+    env.mirror.transfer(Tx::new("0.0.2", "0.0.98", 1, now as i64 - 3));
     config(&env, &[], "\n[collect]\ninterval = \"2s\"\n");
     let store = env.dir.path().join("hmon.db");
     let args = ["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
@@ -134,14 +134,15 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     let network = browser.text("#network").unwrap_or_default();
     assert!(!network.is_empty());
     assert_eq!(browser.execute("return document.title"), format!("hmon status: {network}").as_str());
-    // Down nodes with their own error, as text (no element made of it), or the general reason.
-    let down = browser.text("#nodes tr[data-node=\"97\"]").unwrap_or_default();
-    assert!(down.contains("0.0.97") && down.contains("down") && down.contains("<b>timed out</b> after 5s"), "{down}");
-    assert!(browser.find_all("#nodes tr[data-node=\"97\"] b").is_empty(), "the error became markup");
-    for node in ["98", "99"] {
-        let row = browser.text(&format!("#nodes tr[data-node=\"{node}\"]")).unwrap_or_default();
-        assert!(row.contains("no answer to the last probe"), "node {node}: {row}");
-    }
+    // Down nodes named, each with its own error.
+    let row = |node: &str| browser.text(&format!("#nodes tr[data-node=\"{node}\"]")).unwrap_or_default();
+    let busy = browser.wait_for(LIVE, &shot, "node 1 down as busy", |b| {
+        b.text("#nodes tr[data-node=\"1\"]").filter(|t| t.contains("precheck BUSY"))
+    });
+    assert!(busy.contains("0.0.4") && busy.contains("down"), "{busy}");
+    assert!(row("2").contains("0.0.5") && row("2").contains("connection refused"), "{}", row("2"));
+    assert!(!row("0").contains("down"), "{}", row("0"));
+    assert_eq!(browser.text("#nodes-up").as_deref(), Some("1 of 3"));
     // Marks the document: a reload would lose the mark.
     browser.execute("window.hmonNotReloaded = true; return null");
 
@@ -154,12 +155,18 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     });
     assert!(firing.contains("label=treasury"), "{firing}");
     assert_eq!(browser.execute("return window.hmonNotReloaded === true"), true, "the page was reloaded");
-    // The charts: the fake mirror has no blocks (no lag), the balance has two values in the last hour.
+    // The charts: the mirror lag and the balance (two values) in the last hour.
     browser.wait_for(LIVE, &shot, "the balance chart and its text summary", |b| {
         b.text("#balance-summary").filter(|t| t.starts_with("Balance of 0.0.1001 over the last hour: now 5 hbar"))
     });
     assert_eq!(browser.find_all("#balance-chart path.line").len(), 1);
-    assert_eq!(browser.text("#lag-summary").as_deref(), Some("Mirror lag: no samples in the last hour."));
+    browser.wait_for(LIVE, &shot, "the lag chart and its text summary", |b| {
+        b.text("#lag-summary").filter(|t| t.starts_with("Mirror lag over the last hour: now "))
+    });
+    assert_eq!(browser.find_all("#lag-chart path.line").len(), 1);
+    assert!(
+        browser.text("#lag").is_some_and(|t| t != "unknown") && browser.text("#tps").is_some_and(|t| t != "unknown")
+    );
     browser.wait_for(LIVE, &shot, "the live stream", |b| (connection(b) == "connected").then_some(()));
     assert_eq!(browser.text("#connection").as_deref(), Some("Live"));
     assert_eq!(browser.execute("return hmonProbe.openStreams()"), 1);
