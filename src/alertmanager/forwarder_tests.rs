@@ -78,7 +78,8 @@ fn target(url: &str, auth: Auth) -> Target {
 fn forwarding(targets: Vec<Target>) -> Forwarding {
     let options = Options {
         external_labels: BTreeMap::new(),
-        generator_url: "http://127.0.0.1:8754/".into(),
+        external_url: None,
+        listen: "127.0.0.1:8754".parse().unwrap(),
         resend_delay: Duration::from_millis(200),
         eval_interval: Duration::from_secs(1),
         watchdog: true,
