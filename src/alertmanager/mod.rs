@@ -34,11 +34,14 @@ pub struct Stats {
 /// One Alertmanager's counters.
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
 pub struct TargetStats {
-    /// Posts it accepted.
+    /// Posts it accepted (2xx).
     pub sent: u64,
-    /// Posts that failed: no answer, a timeout, or a status other than 2xx.
+    /// Posts it answered 400: it took the valid alerts of the list and refused the others.
+    pub invalid: u64,
+    /// Posts that failed: no answer, a timeout, a 5xx, or a 4xx other than 400 (a wrong path or credentials).
     pub errors: u64,
-    /// Whether the latest post succeeded.
+    /// Whether the latest post was taken (a 2xx, or a 400, which still takes the valid alerts). Every re-send
+    /// posts, an empty list included, so this is never older than the re-send delay plus a timeout.
     pub up: bool,
 }
 
