@@ -172,6 +172,12 @@ impl Forwarding {
         for (i, entry) in config.file.alertmanagers.iter().enumerate() {
             let target =
                 entry.validate().map_err(|e| config.error_at(&[], "alertmanagers", format!("entry {}: {e}", i + 1)))?;
+            // Twice the same Alertmanager would get every list twice, and its counters would mix.
+            if let Some(j) = targets.iter().position(|t: &Target| t.name == target.name) {
+                let message =
+                    format!("entry {}: the same Alertmanager as entry {} ({})", i + 1, j + 1, inert(&target.name));
+                return Err(config.error_at(&[], "alertmanagers", message));
+            }
             targets.push(target);
         }
         if targets.is_empty() {
@@ -384,6 +390,16 @@ mod tests {
             let err = forwarding(&format!("[serve]\nexternal_labels = {labels}\n")).unwrap_err();
             assert!(err.contains(want), "{labels}: {err}");
         }
+    }
+
+    #[test]
+    fn the_same_alertmanager_twice_is_refused() {
+        let twice = format!("{ONE}[[alertmanagers]]\nurl = \"http://h:9093/\"\nbearer_token = \"tok-3\"\n");
+        let err = forwarding(&twice).unwrap_err();
+        assert!(err.contains("entry 2: the same Alertmanager as entry 1 (http://h:9093)"), "{err}");
+        assert!(!err.contains("tok-3"), "{err}");
+        let two = format!("{ONE}[[alertmanagers]]\nurl = \"http://h2:9093\"\n");
+        assert_eq!(forwarding(&two).unwrap().unwrap().targets.len(), 2);
     }
 
     #[test]
