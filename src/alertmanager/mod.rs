@@ -5,9 +5,11 @@
 //!
 //! [`config`] validates the entries, [`payload`] builds the list from the model at a given time, and
 //! [`forwarder`] runs it: one task that wakes on model changes and on the re-send tick, and one task per
-//! Alertmanager that posts the newest list (a queue of one: a newer list replaces an unsent one), retries with
-//! backoff and counts outcomes in the model's [`Stats`] (`hmon_alertmanager_*` on `/metrics`). A slow or
-//! unreachable Alertmanager delays only its own posts; rules and webhooks never wait for any.
+//! Alertmanager that posts the newest list (a queue of one: a newer list replaces an unsent one), retries an
+//! outage with backoff (a refusal, a 4xx, is not retried) and counts outcomes in the model's [`Stats`]
+//! (`hmon_alertmanager_*` on `/metrics`). An empty list is posted too, as a probe. A slow or unreachable
+//! Alertmanager delays only its own posts; rules and webhooks never wait for any. The daemon
+//! (`crate::serve::daemon`) owns the forwarder and gives it new settings on reload.
 
 pub mod config;
 pub mod forwarder;
