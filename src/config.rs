@@ -270,6 +270,20 @@ impl LoadedConfig {
         }
     }
 
+    /// Whether this file and `other` give the table `table` the same keys and values once its keys `except` are
+    /// left out (a table left out counts as empty). Files that do not parse as TOML count as different.
+    pub fn same_in(&self, other: &LoadedConfig, table: &str, except: &[&str]) -> bool {
+        let strip = |top: toml::Table| {
+            let mut inner = top.get(table).and_then(toml::Value::as_table).cloned().unwrap_or_default();
+            inner.retain(|key, _| !except.contains(&key));
+            inner
+        };
+        match (self.top_level(), other.top_level()) {
+            (Some(a), Some(b)) => strip(a) == strip(b),
+            _ => false,
+        }
+    }
+
     fn top_level(&self) -> Option<toml::Table> {
         self.source.parse().ok()
     }
@@ -400,6 +414,19 @@ mod tests {
         // A parse error in the same table names the key the same way.
         let err = load_str("[networks.\"my net\"]\nmirror_url = 5\n").unwrap_err().to_string();
         assert!(err.contains("key 'networks.my net.mirror_url'"), "{err}");
+    }
+
+    #[test]
+    fn a_table_compares_the_same_without_the_keys_left_out() {
+        let base = load_str("[serve]\nlisten = \"127.0.0.1:1\"\nwatchdog = true\n").unwrap();
+        let other_watchdog = load_str("# a comment\n[serve]\nwatchdog = false\nlisten = \"127.0.0.1:1\"\n").unwrap();
+        let other_listen = load_str("[serve]\nlisten = \"127.0.0.1:2\"\nwatchdog = true\n").unwrap();
+        let only_watchdog = load_str("[serve]\nwatchdog = false\n").unwrap();
+        let none = load_str("network = \"testnet\"\n").unwrap();
+        assert!(base.same_in(&other_watchdog, "serve", &["watchdog"]));
+        assert!(!base.same_in(&other_watchdog, "serve", &[]));
+        assert!(!base.same_in(&other_listen, "serve", &["watchdog"]));
+        assert!(only_watchdog.same_in(&none, "serve", &["watchdog"]), "a table left out counts as empty");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -19,6 +20,17 @@ use crate::timestamp::parse_duration;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default `[serve] resend_delay`: how often the firing alerts are sent again (Prometheus's default too).
 pub const DEFAULT_RESEND_DELAY: Duration = Duration::from_secs(60);
+/// The shortest `[serve] resend_delay`: shorter would flood the Alertmanagers with the same list.
+pub const MIN_RESEND_DELAY: Duration = Duration::from_secs(1);
+/// The longest `[serve] resend_delay`: Alertmanager would wait hours to notice that hmon stopped, and the times
+/// derived from it (`endsAt`, the retry backoff) stay far from any overflow.
+pub const MAX_RESEND_DELAY: Duration = Duration::from_secs(3600);
+/// The longest a firing alert is sent to last (`endsAt - now`), whatever `4 x max(interval, resend_delay)` says: a
+/// `[collect] interval` of years would otherwise give an `endsAt` past what RFC 3339 can write.
+pub const MAX_ALERT_LIFETIME: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// The keys of `[serve]` that [`Forwarding`] reads: a reload applies them at once, unlike the others.
+pub const SERVE_KEYS: &[&str] = &["external_labels", "external_url", "resend_delay", "watchdog"];
 
 /// One `[[alertmanagers]]` entry as written.
 #[derive(Clone, Deserialize)]
@@ -76,7 +88,7 @@ impl fmt::Debug for Auth {
 }
 
 /// A validated Alertmanager.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     /// The URL without user info, for logs and the `alertmanager` label of the metrics.
     pub name: String,
@@ -87,7 +99,7 @@ pub struct Target {
 }
 
 /// What the forwarder needs: where to send, and how to build the alerts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Forwarding {
     pub targets: Vec<Target>,
     pub options: Options,
@@ -98,8 +110,10 @@ pub struct Forwarding {
 pub struct Options {
     /// `[serve] external_labels`: added to every alert (a label the alert has already wins).
     pub external_labels: BTreeMap<String, String>,
-    /// The `generatorURL` of every alert: `[serve] external_url`, else `http://<listen address>/`.
-    pub generator_url: String,
+    /// `[serve] external_url`: the `generatorURL` of every alert (see [`Options::generator_url`]).
+    pub external_url: Option<String>,
+    /// The address `serve` answers on: the `generatorURL` without an `external_url`.
+    pub listen: SocketAddr,
     /// Firing alerts are sent again this often (`[serve] resend_delay`).
     pub resend_delay: Duration,
     /// How often rules are evaluated (`[collect] interval`): with `resend_delay` it sets how long a sent alert
@@ -109,42 +123,61 @@ pub struct Options {
     pub watchdog: bool,
 }
 
+impl Options {
+    /// The `generatorURL` of every alert: `[serve] external_url`, else `http://<listen address>/` (the status
+    /// page).
+    pub fn generator_url(&self) -> String {
+        match &self.external_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}/", self.listen),
+        }
+    }
+
+    /// How long a firing alert is sent to last without news: `4 x max(eval_interval, resend_delay)`, as
+    /// Prometheus does, at most [`MAX_ALERT_LIFETIME`] (and never an overflow).
+    pub fn alert_lifetime(&self) -> Duration {
+        self.eval_interval.max(self.resend_delay).saturating_mul(4).min(MAX_ALERT_LIFETIME)
+    }
+}
+
 impl Forwarding {
     /// Reads `[[alertmanagers]]` and the forwarding keys of `[serve]`; `listen` is the address `serve` answers
-    /// on (for the default `generatorURL`), `eval_interval` the collectors' interval. `None` when no
-    /// Alertmanager is configured.
+    /// on (for the default `generatorURL`; see [`Forwarding::listening_on`]), `eval_interval` the collectors'
+    /// interval. `None` when no Alertmanager is configured, though the `[serve]` keys are checked even then.
     pub fn from_config(
         config: &LoadedConfig,
-        listen: std::net::SocketAddr,
+        listen: SocketAddr,
         eval_interval: Duration,
     ) -> Result<Option<Forwarding>, Error> {
         let serve = config.file.serve.clone().unwrap_or_default();
         let resend_delay = match &serve.resend_delay {
             Some(text) => {
-                parse_duration(text, "resend_delay").map_err(|e| config.error_at(&["serve"], "resend_delay", e))?
+                let delay =
+                    parse_duration(text, "resend_delay").map_err(|e| config.error_at(&["serve"], "resend_delay", e))?;
+                check_resend_delay(delay).map_err(|e| config.error_at(&["serve"], "resend_delay", e))?
             }
             None => DEFAULT_RESEND_DELAY,
         };
-        for name in serve.external_labels.keys() {
-            if !is_label_name(name) {
-                let message = format!(
-                    "invalid label name '{}': expected letters, digits and _, not starting with a digit",
-                    inert(name)
-                );
-                return Err(config.error_at(&["serve"], "external_labels", message));
-            }
+        for (name, value) in &serve.external_labels {
+            check_external_label(name, value).map_err(|e| config.error_at(&["serve"], "external_labels", e))?;
         }
-        let generator_url = match &serve.external_url {
+        let external_url = match &serve.external_url {
             Some(url) => {
                 check_url(url).map_err(|e| config.error_at(&["serve"], "external_url", e))?;
-                url.trim().to_string()
+                Some(url.trim().to_string())
             }
-            None => format!("http://{listen}/"),
+            None => None,
         };
         let mut targets = Vec::new();
         for (i, entry) in config.file.alertmanagers.iter().enumerate() {
             let target =
                 entry.validate().map_err(|e| config.error_at(&[], "alertmanagers", format!("entry {}: {e}", i + 1)))?;
+            // Twice the same Alertmanager would get every list twice, and its counters would mix.
+            if let Some(j) = targets.iter().position(|t: &Target| t.name == target.name) {
+                let message =
+                    format!("entry {}: the same Alertmanager as entry {} ({})", i + 1, j + 1, inert(&target.name));
+                return Err(config.error_at(&[], "alertmanagers", message));
+            }
             targets.push(target);
         }
         if targets.is_empty() {
@@ -152,13 +185,50 @@ impl Forwarding {
         }
         let options = Options {
             external_labels: serve.external_labels.clone(),
-            generator_url,
+            external_url,
+            listen,
             resend_delay,
             eval_interval,
             watchdog: serve.watchdog.unwrap_or(true),
         };
         Ok(Some(Forwarding { targets, options }))
     }
+
+    /// The same, with `bound` as the address `serve` answers on: the one bound when the configured port was 0.
+    pub fn listening_on(self, bound: SocketAddr) -> Forwarding {
+        Forwarding { options: Options { listen: bound, ..self.options }, ..self }
+    }
+}
+
+/// `resend_delay` within [`MIN_RESEND_DELAY`] and [`MAX_RESEND_DELAY`].
+fn check_resend_delay(delay: Duration) -> Result<Duration, String> {
+    if (MIN_RESEND_DELAY..=MAX_RESEND_DELAY).contains(&delay) {
+        return Ok(delay);
+    }
+    Err(format!(
+        "{} is out of range: expected {} to {}",
+        humantime::format_duration(delay),
+        humantime::format_duration(MIN_RESEND_DELAY),
+        humantime::format_duration(MAX_RESEND_DELAY)
+    ))
+}
+
+/// An external label Alertmanager keeps as written: a valid name, not reserved, and a value (Alertmanager drops
+/// a label whose value is empty).
+fn check_external_label(name: &str, value: &str) -> Result<(), String> {
+    if name.starts_with("__") {
+        return Err(format!("label name '{}' is reserved: names starting with __ are for internal use", inert(name)));
+    }
+    if !is_label_name(name) {
+        return Err(format!(
+            "invalid label name '{}': expected letters, digits and _, not starting with a digit",
+            inert(name)
+        ));
+    }
+    if value.is_empty() {
+        return Err(format!("label '{name}' has an empty value: Alertmanager drops such a label; leave it out"));
+    }
+    Ok(())
 }
 
 impl AlertmanagerConfig {
@@ -226,10 +296,12 @@ fn check_url(url: &str) -> Result<reqwest::Url, String> {
     Ok(parsed)
 }
 
-/// A Prometheus label name: `[a-zA-Z_][a-zA-Z0-9_]*`.
+/// A label name as Alertmanager takes it and as `/metrics` writes them: `[a-zA-Z_][a-zA-Z0-9_]*`, and not
+/// starting with `__` (reserved for internal use in Prometheus).
 pub fn is_label_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    !name.starts_with("__")
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -281,9 +353,71 @@ mod tests {
         }
     }
 
+    /// `Forwarding::from_config` of a config file holding `text`, as its error message.
+    fn forwarding(text: &str) -> Result<Option<Forwarding>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let config = LoadedConfig::load(&path, true).map_err(|e| e.to_string())?;
+        let listen = "127.0.0.1:8754".parse().unwrap();
+        Forwarding::from_config(&config, listen, Duration::from_secs(10)).map_err(|e| e.to_string())
+    }
+
+    const ONE: &str = "[[alertmanagers]]\nurl = \"http://h:9093\"\n";
+
+    #[test]
+    fn resend_delay_out_of_range_is_refused_naming_the_key_and_the_range() {
+        for delay in ["500ms", "61m", "100000y"] {
+            let err = forwarding(&format!("[serve]\nresend_delay = \"{delay}\"\n{ONE}")).unwrap_err();
+            assert!(err.contains("serve.resend_delay") && err.contains("expected 1s to 1h"), "{delay}: {err}");
+        }
+        for (delay, want) in [("1s", 1), ("1h", 3600)] {
+            let ok = forwarding(&format!("[serve]\nresend_delay = \"{delay}\"\n{ONE}")).unwrap().unwrap();
+            assert_eq!(ok.options.resend_delay, Duration::from_secs(want));
+        }
+    }
+
+    #[test]
+    fn external_labels_must_be_kept_by_alertmanager_as_written() {
+        for (labels, want) in [
+            ("{ \"bad-name\" = \"x\" }", "invalid label name 'bad-name'"),
+            ("{ __tenant = \"x\" }", "reserved"),
+            ("{ cluster = \"\" }", "empty value"),
+        ] {
+            let err = forwarding(&format!("[serve]\nexternal_labels = {labels}\n{ONE}")).unwrap_err();
+            assert!(err.contains("serve.external_labels") && err.contains(want), "{labels}: {err}");
+            // Checked without an Alertmanager too: adding one later must not be what reveals the mistake.
+            let err = forwarding(&format!("[serve]\nexternal_labels = {labels}\n")).unwrap_err();
+            assert!(err.contains(want), "{labels}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_same_alertmanager_twice_is_refused() {
+        let twice = format!("{ONE}[[alertmanagers]]\nurl = \"http://h:9093/\"\nbearer_token = \"tok-3\"\n");
+        let err = forwarding(&twice).unwrap_err();
+        assert!(err.contains("entry 2: the same Alertmanager as entry 1 (http://h:9093)"), "{err}");
+        assert!(!err.contains("tok-3"), "{err}");
+        let two = format!("{ONE}[[alertmanagers]]\nurl = \"http://h2:9093\"\n");
+        assert_eq!(forwarding(&two).unwrap().unwrap().targets.len(), 2);
+    }
+
+    #[test]
+    fn the_generator_url_is_the_external_url_else_the_address_bound() {
+        let f = forwarding(ONE).unwrap().unwrap();
+        assert_eq!(f.options.generator_url(), "http://127.0.0.1:8754/");
+        let bound = f.listening_on("127.0.0.1:40123".parse().unwrap());
+        assert_eq!(bound.options.generator_url(), "http://127.0.0.1:40123/");
+        let f = forwarding(&format!("[serve]\nexternal_url = \"https://hmon.example.com/\"\n{ONE}")).unwrap().unwrap();
+        let bound = f.listening_on("127.0.0.1:40123".parse().unwrap());
+        assert_eq!(bound.options.generator_url(), "https://hmon.example.com/");
+        assert!(forwarding("[serve]\nexternal_url = \"not a url\"\n").unwrap_err().contains("serve.external_url"));
+    }
+
     #[test]
     fn label_names() {
         assert!(is_label_name("cluster") && is_label_name("_a1"));
         assert!(!is_label_name("1a") && !is_label_name("a-b") && !is_label_name(""));
+        assert!(!is_label_name("__name__") && !is_label_name("__x"));
     }
 }

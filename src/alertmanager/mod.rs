@@ -5,9 +5,11 @@
 //!
 //! [`config`] validates the entries, [`payload`] builds the list from the model at a given time, and
 //! [`forwarder`] runs it: one task that wakes on model changes and on the re-send tick, and one task per
-//! Alertmanager that posts the newest list (a queue of one: a newer list replaces an unsent one), retries with
-//! backoff and counts outcomes in the model's [`Stats`] (`hmon_alertmanager_*` on `/metrics`). A slow or
-//! unreachable Alertmanager delays only its own posts; rules and webhooks never wait for any.
+//! Alertmanager that posts the newest list (a queue of one: a newer list replaces an unsent one), retries an
+//! outage with backoff (a refusal, a 4xx, is not retried) and counts outcomes in the model's [`Stats`]
+//! (`hmon_alertmanager_*` on `/metrics`). An empty list is posted too, as a probe. A slow or unreachable
+//! Alertmanager delays only its own posts; rules and webhooks never wait for any. The daemon
+//! (`crate::serve::daemon`) owns the forwarder and gives it new settings on reload.
 
 pub mod config;
 pub mod forwarder;
@@ -34,11 +36,14 @@ pub struct Stats {
 /// One Alertmanager's counters.
 #[derive(Debug, Default, Clone, PartialEq, Serialize)]
 pub struct TargetStats {
-    /// Posts it accepted.
+    /// Posts it accepted (2xx).
     pub sent: u64,
-    /// Posts that failed: no answer, a timeout, or a status other than 2xx.
+    /// Posts it answered 400: it took the valid alerts of the list and refused the others.
+    pub invalid: u64,
+    /// Posts that failed: no answer, a timeout, a 5xx, or a 4xx other than 400 (a wrong path or credentials).
     pub errors: u64,
-    /// Whether the latest post succeeded.
+    /// Whether the latest post was taken (a 2xx, or a 400, which still takes the valid alerts). Every re-send
+    /// posts, an empty list included, so this is never older than the re-send delay plus a timeout.
     pub up: bool,
 }
 

@@ -5,13 +5,17 @@
 //! resolves it by itself if hmon stops sending; an alert that stops firing (resolved, removed, or silenced in hmon)
 //! is sent with `endsAt` = the time that was noticed and kept in the list for [`RESOLVED_RESEND`]. Pending alerts
 //! are not sent. Identity is the label set, so two hmon instances with the same rules make one alert.
+//!
+//! Alertmanager refuses an alert whose `endsAt` is before its `startsAt`, or with a label name outside
+//! `[a-zA-Z_][a-zA-Z0-9_]*`, and drops labels whose value is empty: `endsAt` is never before `startsAt`, and the
+//! label set is made one it keeps as it is (see [`label_set`]).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use super::config::Options;
+use super::config::{is_label_name, Options};
 use crate::alert::manager::AlertView;
 use crate::alert::rule::format_value;
 use crate::metrics::Labels;
@@ -27,10 +31,12 @@ pub const WATCHDOG: &str = "HmonWatchdog";
 pub struct PostableAlert {
     pub labels: Labels,
     pub annotations: BTreeMap<String, String>,
+    /// RFC 3339 in JSON, as every time here.
     #[serde(rename = "startsAt")]
-    pub starts_at: String,
+    pub starts_at: Timestamp,
+    /// Never before `starts_at`.
     #[serde(rename = "endsAt")]
-    pub ends_at: String,
+    pub ends_at: Timestamp,
     #[serde(rename = "generatorURL")]
     pub generator_url: String,
 }
@@ -61,31 +67,30 @@ impl Memory {
     /// The list to send at `now` for the model's `alerts`; remembers what fires and what resolved.
     pub fn round(&mut self, alerts: &[AlertView], options: &Options, now: Timestamp) -> Batch {
         let started = *self.started.get_or_insert(now);
+        let generator_url = options.generator_url();
         let firing: BTreeMap<Labels, PostableAlert> = alerts
             .iter()
             .filter(|a| a.state == "firing" && !a.silenced)
             .map(|a| {
-                let alert = alert_of(a, options);
+                let alert = alert_of(a, options, &generator_url);
                 (alert.labels.clone(), alert)
             })
             .collect();
-        let ended = now.to_rfc3339();
-        for (labels, mut alert) in std::mem::take(&mut self.firing) {
+        for (labels, alert) in std::mem::take(&mut self.firing) {
             if !firing.contains_key(&labels) {
-                alert.ends_at = ended.clone();
-                self.resolved.insert(labels, (alert, now));
+                self.resolved.insert(labels, (ending(alert, now), now));
             }
         }
         self.resolved.retain(|labels, (_, at)| !firing.contains_key(labels) && at.seconds_until(now) < window());
         self.firing = firing;
 
-        let ends_at = plus(now, options.eval_interval.max(options.resend_delay) * 4).to_rfc3339();
+        let ends_at = plus(now, options.alert_lifetime());
         let mut batch = Batch::default();
         if options.watchdog {
-            batch.alerts.push(PostableAlert { ends_at: ends_at.clone(), ..watchdog(options, started) });
+            batch.alerts.push(ending(watchdog(options, &generator_url, started), ends_at));
         }
         for alert in self.firing.values() {
-            batch.alerts.push(PostableAlert { ends_at: ends_at.clone(), ..alert.clone() });
+            batch.alerts.push(ending(alert.clone(), ends_at));
             batch.shape.push((true, alert.labels.clone()));
         }
         batch.firing = batch.alerts.len();
@@ -98,28 +103,69 @@ impl Memory {
     }
 }
 
+/// `alert` ending at `at`, or at its start if that is later: Alertmanager refuses an alert that ends before it
+/// starts (a `since` ahead of this clock, e.g. restored from a store written by a host whose clock ran ahead).
+fn ending(alert: PostableAlert, at: Timestamp) -> PostableAlert {
+    PostableAlert { ends_at: at.max(alert.starts_at), ..alert }
+}
+
 fn window() -> f64 {
     RESOLVED_RESEND.as_secs_f64()
 }
 
-/// `t + d`, to the millisecond.
+/// `t + d`, to the millisecond, saturating.
 fn plus(t: Timestamp, d: Duration) -> Timestamp {
     Timestamp::from_millis(t.as_millis().saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
 }
 
 /// `alertname` and `severity` first (they win over series labels of those names), then the series labels, then
-/// the external labels where the alert has no label of that name.
+/// the external labels where the alert has no label of that name; made a [`label_set`].
 fn labels_of(rule: &str, severity: &str, series: &Labels, options: &Options) -> Labels {
-    let mut labels = series.clone();
+    let mut labels = label_set(series);
     labels.insert("alertname".to_string(), rule.to_string());
     labels.insert("severity".to_string(), severity.to_string());
     for (name, value) in &options.external_labels {
         labels.entry(name.clone()).or_insert_with(|| value.clone());
     }
+    labels.retain(|_, value| !value.is_empty());
     labels
 }
 
-fn alert_of(view: &AlertView, options: &Options) -> PostableAlert {
+/// `series` as labels Alertmanager takes as they are, so that one odd label cannot make it refuse the alert (and
+/// the identity hmon remembers is the one Alertmanager keeps):
+/// - a name outside `[a-zA-Z_][a-zA-Z0-9_]*` has each offending character replaced with `_`, as Prometheus's
+///   `strutil.SanitizeFullLabelName` does (`node-id` becomes `node_id`); a valid name already there wins;
+/// - names starting with `__` are reserved for internal use in Prometheus and dropped, as `/metrics` leaves them
+///   out too (there, dropping the whole sample); so is an empty name;
+/// - labels with an empty value are dropped: Alertmanager drops them before it checks the alert.
+///
+/// Values need no change: Alertmanager asks for valid UTF-8, and a Rust string is nothing else.
+pub fn label_set(series: &Labels) -> Labels {
+    let mut labels = Labels::new();
+    let mut renamed = Vec::new();
+    for (name, value) in series.iter().filter(|(_, value)| !value.is_empty()) {
+        if is_label_name(name) {
+            labels.insert(name.clone(), value.clone());
+        } else {
+            renamed.push((sanitized(name), value));
+        }
+    }
+    for (name, value) in renamed {
+        if !name.is_empty() && !name.starts_with("__") {
+            labels.entry(name).or_insert_with(|| value.clone());
+        }
+    }
+    labels
+}
+
+/// `name` with each character Alertmanager refuses there replaced with `_` (a digit only at the start).
+fn sanitized(name: &str) -> String {
+    (name.chars().enumerate())
+        .map(|(i, c)| if c.is_ascii_alphabetic() || c == '_' || (i > 0 && c.is_ascii_digit()) { c } else { '_' })
+        .collect()
+}
+
+fn alert_of(view: &AlertView, options: &Options, generator_url: &str) -> PostableAlert {
     let mut annotations = BTreeMap::from([("summary".to_string(), view.summary.clone())]);
     if let Some(value) = view.value {
         annotations.insert("value".to_string(), format_value(value));
@@ -127,21 +173,21 @@ fn alert_of(view: &AlertView, options: &Options) -> PostableAlert {
     PostableAlert {
         labels: labels_of(&view.rule, view.severity.as_str(), &view.labels, options),
         annotations,
-        starts_at: view.since.to_rfc3339(),
-        ends_at: String::new(),
-        generator_url: options.generator_url.clone(),
+        starts_at: view.since,
+        ends_at: view.since,
+        generator_url: generator_url.to_string(),
     }
 }
 
-fn watchdog(options: &Options, started: Timestamp) -> PostableAlert {
+fn watchdog(options: &Options, generator_url: &str, started: Timestamp) -> PostableAlert {
     let summary = "hmon is running: this alert always fires; route it to a dead man's switch, which pages when it \
                    stops arriving";
     PostableAlert {
         labels: labels_of(WATCHDOG, "none", &Labels::new(), options),
         annotations: BTreeMap::from([("summary".to_string(), summary.to_string())]),
-        starts_at: started.to_rfc3339(),
-        ends_at: String::new(),
-        generator_url: options.generator_url.clone(),
+        starts_at: started,
+        ends_at: started,
+        generator_url: generator_url.to_string(),
     }
 }
 

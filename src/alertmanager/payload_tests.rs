@@ -16,7 +16,8 @@ fn at(secs: i64) -> Timestamp {
 fn options(watchdog: bool) -> Options {
     Options {
         external_labels: BTreeMap::from([("cluster".into(), "eu-1".into()), ("account".into(), "shadowed".into())]),
-        generator_url: "http://127.0.0.1:8754/".into(),
+        external_url: None,
+        listen: "127.0.0.1:8754".parse().unwrap(),
         resend_delay: Duration::from_secs(60),
         eval_interval: Duration::from_secs(10),
         watchdog,
@@ -55,17 +56,18 @@ fn a_firing_alert_has_rule_series_and_external_labels_and_ends_four_resends_late
     assert_eq!(alert.labels, want, "a series label wins over an external label of the same name");
     assert_eq!(alert.annotations["summary"], "treasury is low");
     assert_eq!(alert.annotations["value"], "4.5");
-    assert_eq!(alert.starts_at, at(-30).to_rfc3339());
-    assert_eq!(alert.ends_at, at(240).to_rfc3339(), "4 x max(10s, 60s)");
+    assert_eq!(alert.starts_at, at(-30));
+    assert_eq!(alert.ends_at, at(240), "4 x max(10s, 60s)");
     assert_eq!(alert.generator_url, "http://127.0.0.1:8754/");
     let json = serde_json::to_value(alert).unwrap();
     for key in ["labels", "annotations", "startsAt", "endsAt", "generatorURL"] {
         assert!(json.get(key).is_some(), "{key}: {json}");
     }
+    assert_eq!(json["startsAt"], at(-30).to_rfc3339());
     // A longer evaluation interval sets the end instead.
     let slow = Options { eval_interval: Duration::from_secs(120), ..options(false) };
     let batch = Memory::default().round(&[view("firing", false)], &slow, at(0));
-    assert_eq!(batch.alerts[0].ends_at, at(480).to_rfc3339());
+    assert_eq!(batch.alerts[0].ends_at, at(480));
 }
 
 #[test]
@@ -82,7 +84,7 @@ fn a_resolved_alert_ends_when_noticed_and_is_resent_for_fifteen_minutes() {
     let resolved = memory.round(&[], &options(false), at(20));
     assert_ne!(firing.shape, resolved.shape, "a resolution is a change to send at once");
     assert_eq!((resolved.firing, resolved.resolved), (0, 1));
-    assert_eq!(resolved.alerts[0].ends_at, at(20).to_rfc3339());
+    assert_eq!(resolved.alerts[0].ends_at, at(20));
     assert_eq!(resolved.alerts[0].labels, firing.alerts[0].labels);
     let later = memory.round(&[], &options(false), at(20 + 899));
     assert_eq!(later.alerts, resolved.alerts, "re-sent unchanged within the window");
@@ -98,7 +100,7 @@ fn an_alert_silenced_while_firing_resolves_and_one_firing_again_is_no_longer_res
     assert_eq!((silenced.firing, silenced.resolved), (0, 1));
     let again = memory.round(&[view("firing", false)], &options(false), at(20));
     assert_eq!((again.firing, again.resolved), (1, 0));
-    assert_eq!(again.alerts[0].ends_at, at(260).to_rfc3339());
+    assert_eq!(again.alerts[0].ends_at, at(260));
 }
 
 #[test]
@@ -110,7 +112,69 @@ fn the_watchdog_always_fires_from_the_first_round() {
     let dog = &batch.alerts[0];
     assert_eq!(dog.labels["alertname"], WATCHDOG);
     assert_eq!((dog.labels["severity"].as_str(), dog.labels["cluster"].as_str()), ("none", "eu-1"));
-    assert_eq!((dog.starts_at.clone(), dog.ends_at.clone()), (at(0).to_rfc3339(), at(300).to_rfc3339()));
+    assert_eq!((dog.starts_at, dog.ends_at), (at(0), at(300)));
     assert!(dog.annotations["summary"].contains("dead man's switch"));
     assert_eq!(batch.shape.len(), 1, "the watchdog never changes the shape");
+}
+
+#[test]
+fn an_alert_never_ends_before_it_starts() {
+    // `since` ahead of this clock (a store written by a host whose clock ran ahead): Alertmanager would refuse an
+    // alert ending before it starts.
+    let ahead = AlertView { since: at(1000), ..view("firing", false) };
+    let mut memory = Memory::default();
+    let firing = memory.round(std::slice::from_ref(&ahead), &options(false), at(0));
+    assert_eq!((firing.alerts[0].starts_at, firing.alerts[0].ends_at), (at(1000), at(1000)));
+    let resolved = memory.round(&[], &options(false), at(20));
+    assert_eq!(resolved.resolved, 1);
+    assert_eq!((resolved.alerts[0].starts_at, resolved.alerts[0].ends_at), (at(1000), at(1000)));
+    // The usual case is untouched: a resolution after the start ends at the resolution.
+    let mut memory = Memory::default();
+    memory.round(&[view("firing", false)], &options(false), at(0));
+    assert_eq!(memory.round(&[], &options(false), at(20)).alerts[0].ends_at, at(20));
+}
+
+#[test]
+fn label_names_alertmanager_refuses_are_sanitized_and_reserved_or_empty_ones_dropped() {
+    let odd = AlertView {
+        labels: BTreeMap::from([
+            ("node-id".into(), "0.0.3".into()),
+            ("9lives".into(), "x".into()),
+            ("caf\u{e9}".into(), "y".into()),
+            ("__name__".into(), "hidden".into()),
+            ("-_x".into(), "dropped: sanitized into a reserved name".into()),
+            ("".into(), "no name".into()),
+            ("empty".into(), String::new()),
+            // A valid name wins over an invalid one sanitized into it.
+            ("a.b".into(), "sanitized".into()),
+            ("a_b".into(), "valid".into()),
+        ]),
+        ..view("firing", false)
+    };
+    let batch = Memory::default().round(&[odd], &Options { external_labels: BTreeMap::new(), ..options(false) }, at(0));
+    let labels = &batch.alerts[0].labels;
+    let want: Labels = [
+        ("_lives", "x"),
+        ("a_b", "valid"),
+        ("alertname", "low-balance"),
+        ("caf_", "y"),
+        ("node_id", "0.0.3"),
+        ("severity", "critical"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(labels, &want);
+    assert!(labels.keys().all(|name| crate::alertmanager::config::is_label_name(name)), "{labels:?}");
+}
+
+#[test]
+fn huge_intervals_neither_overflow_nor_leave_rfc_3339() {
+    let huge = Options { eval_interval: Duration::MAX, resend_delay: Duration::MAX, ..options(true) };
+    let batch = Memory::default().round(&[view("firing", false)], &huge, at(0));
+    for alert in &batch.alerts {
+        let json = serde_json::to_value(alert).unwrap();
+        let ends = json["endsAt"].as_str().unwrap();
+        assert_eq!(Timestamp::parse_rfc3339(ends), Some(plus(at(0), crate::alertmanager::config::MAX_ALERT_LIFETIME)));
+    }
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::signals::{notice, ReloadSignal, StopSignals};
 use super::watch::claim_for_network;
 use super::Context;
-use crate::alertmanager::{Forwarder, Forwarding};
+use crate::alertmanager::Forwarding;
 use crate::error::Error;
 use crate::pipeline::{Outputs, Plan};
 use crate::serve::auth::Access;
@@ -112,7 +112,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     // Checked before binding; the default generatorURL names the address bound (it may be port 0 here).
     let forwarding = Forwarding::from_config(config, addr, plan.interval)?;
     let Some(mut signals) = signals else {
-        let alertmanagers = forwarding.map_or(0, |f| f.targets.len());
+        let alertmanagers = forwarding.as_ref().map_or(0, |f| f.targets.len());
         return check(ctx, &plan, addr, token_source, &hosts, alertmanagers);
     };
 
@@ -132,21 +132,12 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let resolve: daemon::Resolve = Box::new(move || Settings::resolve(overrides.clone(), |k| std::env::var(k).ok()));
     let settings = resolve()?;
     let model = outputs.model.handle();
-    let writer = outputs.model.clone();
-    let start = daemon::Start { settings, out: ctx.out.clone(), resolve, db: db.clone(), store };
+    // The daemon forwards alerts beside the pipeline and applies changes to the forwarding on reload.
+    let forwarding = forwarding.map(|f| f.listening_on(bound));
+    let start =
+        daemon::Start { settings, out: ctx.out.clone(), resolve, db: db.clone(), store, listen: bound, forwarding };
     let daemon = daemon::start(start, outputs)
         .with_context(|| format!("cannot start the pipeline on the store {}", db.path()))?;
-
-    // Reads the model beside the pipeline: changes to [[alertmanagers]] take effect at the next start.
-    let _forwarder = match Forwarding::from_config(config, bound, plan.interval)? {
-        Some(forwarding) => {
-            let count = forwarding.targets.len();
-            let forwarder = Forwarder::start(forwarding, writer.handle(), writer)?;
-            tracing::info!(alertmanagers = count, "forwarding alerts to alertmanager");
-            Some(forwarder)
-        }
-        None => None,
-    };
 
     let ready = Arc::new(AtomicBool::new(true));
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);

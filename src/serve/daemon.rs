@@ -5,12 +5,15 @@
 //! reload reads the config file again and refuses an invalid one (the running configuration carries on). When only
 //! `[[rules]]` changed, the new rules take over between two batches and every rule whose definition did not change
 //! keeps its state; any other change restarts the pipeline on the same store, model and event stream (undelivered
-//! notifications wait in the outbox meanwhile). `[serve]` and `[[alertmanagers]]` changes take effect at the next start.
+//! notifications wait in the outbox meanwhile). The Alertmanager forwarding (`[[alertmanagers]]` and its `[serve]`
+//! keys) is the daemon's too: checked with the rest, a change is applied at once without losing what fires. The
+//! other `[serve]` keys (listen address, token, hosts) take effect at the next start.
 //!
 //! A rule added or removed over the API goes through the same check and the same comment-preserving, atomic edit
 //! of the config file as `hmon alert add`/`remove`, then a reload; if the edited file does not load, the edit is
 //! undone.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +23,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::alert::edit::{self, Refusal};
 use crate::alert::rule::RuleConfig;
+use crate::alertmanager::{self, Forwarder, Forwarding};
 use crate::cmd::Context;
 use crate::error::Error;
 use crate::output::Output;
@@ -45,6 +49,10 @@ pub struct Start {
     pub resolve: Resolve,
     pub db: Arc<Db>,
     pub store: Arc<dyn MetricStore>,
+    /// The address `serve` answers on (the default `generatorURL` of forwarded alerts).
+    pub listen: SocketAddr,
+    /// Where and how alerts are forwarded to Alertmanager, checked by the caller; `None` without an Alertmanager.
+    pub forwarding: Option<Forwarding>,
 }
 
 /// What a reload did.
@@ -54,8 +62,11 @@ pub struct Reloaded {
     pub rules: usize,
     /// Whether the pipeline was restarted (anything but `[[rules]]` changed) or only its rules replaced.
     pub restarted: bool,
-    /// Whether `[serve]` changed: its settings take effect at the next start.
+    /// Whether `[serve]` keys other than the forwarding ones changed: those take effect at the next start.
     pub serve_changed: bool,
+    /// Whether the Alertmanager forwarding (`[[alertmanagers]]`, its `[serve]` keys, or the interval it derives
+    /// `endsAt` from) changed: applied now.
+    pub forwarding_changed: bool,
 }
 
 /// A request to the daemon task, answered on its channel.
@@ -91,18 +102,24 @@ struct Daemon {
     rules: watch::Sender<Arc<Vec<RuleConfig>>>,
     /// The collectors of the running pipeline; `None` while none runs (a restart failed twice).
     running: watch::Sender<Option<Running>>,
+    /// The address `serve` answers on.
+    listen: SocketAddr,
+    /// Forwards the model's alerts to Alertmanager; `None` without an Alertmanager.
+    forwarder: Option<Forwarder>,
 }
 
 /// Starts the pipeline for `start.settings` and the task that owns it; the model and the event stream are
 /// `outputs`'.
 pub fn start(start: Start, outputs: Outputs) -> anyhow::Result<DaemonHandle> {
-    let Start { settings, out, resolve, db, store } = start;
+    let Start { settings, out, resolve, db, store, listen, forwarding } = start;
     let plan = Plan::from_config(&settings.config, &[], None)?;
     let ctx = Context::new(settings, out);
     let (rules, rules_rx) = watch::channel(Arc::new(ctx.settings.config.file.rules.clone()));
     let (running, running_rx) = watch::channel(Some(plan.collectors().into()));
-    let mut daemon = Daemon { ctx, resolve, plan, db, store, monitor: None, outputs, rules, running };
+    let mut daemon =
+        Daemon { ctx, resolve, plan, db, store, monitor: None, outputs, rules, running, listen, forwarder: None };
     daemon.monitor = Some(daemon.start_monitor()?);
+    daemon.forward(forwarding)?;
     let (commands, inbox) = mpsc::channel(16);
     let events = daemon.outputs.events.clone();
     tokio::spawn(daemon.run(inbox));
@@ -224,14 +241,14 @@ impl Daemon {
             )));
         }
         let plan = Plan::from_config(&settings.config, &[], None).map_err(|e| refused(&e))?;
+        let forwarding =
+            Forwarding::from_config(&settings.config, self.listen, plan.interval).map_err(|e| refused(&e))?;
         let old = &self.ctx.settings.config;
         let restart = !settings.config.same_except(old, &["rules", "serve", "alertmanagers"])
             || settings.mirror_url.value != self.ctx.settings.mirror_url.value
             || settings.timeout.value != self.ctx.settings.timeout.value;
-        let serve_changed = !settings.config.same_at(old, "serve");
-        if !settings.config.same_at(old, "alertmanagers") {
-            tracing::warn!("[[alertmanagers]] changed: it takes effect at the next start");
-        }
+        let serve_changed = !settings.config.same_in(old, "serve", alertmanager::config::SERVE_KEYS);
+        let forwarding_changed = forwarding.as_ref() != self.forwarder.as_ref().map(Forwarder::forwarding);
         let rules = plan.rules.len();
         if restart {
             self.restart(settings, plan).await.map_err(|e| {
@@ -257,13 +274,43 @@ impl Daemon {
             self.ctx = Context::new(settings, self.ctx.out.clone());
         }
         self.rules.send_replace(Arc::new(self.ctx.settings.config.file.rules.clone()));
-        if serve_changed {
-            tracing::warn!(
-                "[serve] changed: listen address, token and forwarding settings take effect at the next start"
-            );
+        if forwarding_changed {
+            self.forward(forwarding).map_err(|e| {
+                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot start forwarding to alertmanager");
+                ApiError::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "forwarding_failed",
+                    "the new configuration is applied but forwarding to Alertmanager could not start; see the \
+                     server's log",
+                )
+            })?;
         }
-        tracing::info!(rules, restarted = restart, "configuration reloaded");
-        Ok(Reloaded { rules, restarted: restart, serve_changed })
+        if serve_changed {
+            tracing::warn!("[serve] changed: listen address, token and hosts take effect at the next start");
+        }
+        tracing::info!(rules, restarted = restart, forwarding_changed, "configuration reloaded");
+        Ok(Reloaded { rules, restarted: restart, serve_changed, forwarding_changed })
+    }
+
+    /// Forwards alerts as `forwarding` says from now on: starts the forwarder, gives the running one its new
+    /// settings (what fires goes on being re-sent), or stops it when no Alertmanager is left.
+    fn forward(&mut self, forwarding: Option<Forwarding>) -> anyhow::Result<()> {
+        let count = forwarding.as_ref().map_or(0, |f| f.targets.len());
+        match (forwarding, &mut self.forwarder) {
+            (Some(forwarding), Some(forwarder)) => forwarder.reconfigure(forwarding),
+            (Some(forwarding), None) => {
+                let model = &self.outputs.model;
+                self.forwarder = Some(Forwarder::start(forwarding, model.handle(), model.clone())?);
+            }
+            (None, forwarder) => {
+                if forwarder.take().is_some() {
+                    tracing::info!("no alertmanager is configured any more: forwarding stopped");
+                }
+                return Ok(());
+            }
+        }
+        tracing::info!(alertmanagers = count, "forwarding alerts to alertmanager");
+        Ok(())
     }
 
     /// Stops the running pipeline and starts one for `plan`; if that fails, starts the old plan again.

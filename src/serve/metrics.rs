@@ -286,17 +286,30 @@ fn own_families(model: &Model, build_version: &str) -> BTreeMap<String, Family> 
 }
 
 /// `hmon_alertmanager_*`: what the Alertmanager forwarder sent, per Alertmanager, and the alerts in its list.
-fn alertmanager_families(stats: &crate::alertmanager::Stats) -> [Family; 4] {
+fn alertmanager_families(stats: &crate::alertmanager::Stats) -> [Family; 5] {
     let family = |name: &str, kind, help: &str| Family::new(format!("{PREFIX}alertmanager_{name}"), kind, help);
     let mut sent = family("sent_total", Kind::Counter, "Posts of the alert list the Alertmanager accepted.");
+    let mut invalid = family(
+        "invalid_total",
+        Kind::Counter,
+        "Posts of the alert list the Alertmanager answered 400: it kept the valid alerts and refused the others \
+         (hmon logs its answer).",
+    );
     let mut errors = family(
         "errors_total",
         Kind::Counter,
-        "Posts of the alert list to the Alertmanager that failed (no answer, timeout, or a status other than 2xx).",
+        "Posts of the alert list to the Alertmanager that failed (no answer, timeout, a 5xx, or a 4xx other than \
+         400).",
     );
-    let mut up = family("up", Kind::Gauge, "Whether the latest post to the Alertmanager succeeded (1) or not (0).");
+    let mut up = family(
+        "up",
+        Kind::Gauge,
+        "Whether the Alertmanager took the latest post (1) or not (0); an empty list is posted at every re-send \
+         when there is nothing to send.",
+    );
     for (name, target) in &stats.per_alertmanager {
         sent.add([("alertmanager", name.as_str())], target.sent as f64);
+        invalid.add([("alertmanager", name.as_str())], target.invalid as f64);
         errors.add([("alertmanager", name.as_str())], target.errors as f64);
         up.add([("alertmanager", name.as_str())], if target.up { 1.0 } else { 0.0 });
     }
@@ -311,7 +324,7 @@ fn alertmanager_families(stats: &crate::alertmanager::Stats) -> [Family; 4] {
         alerts.add([("state", "firing")], stats.firing as f64);
         alerts.add([("state", "resolved")], stats.resolved as f64);
     }
-    [sent, errors, up, alerts]
+    [sent, invalid, errors, up, alerts]
 }
 
 /// `GET /metrics`: [`render`] with [`CONTENT_TYPE`], from the [`Cache`] while the model has not changed.

@@ -62,7 +62,10 @@ pub(super) async fn harness(config: &str) -> Harness {
     let store = Arc::new(SqliteStore::new(db.clone()));
     let (outputs, _events) = Outputs::new();
     let out = Output::detect(false, ColorChoice::Never, true);
-    let start = Start { settings, out, resolve, db: db.clone(), store };
+    let listen = "127.0.0.1:8754".parse().unwrap();
+    let interval = crate::pipeline::Plan::from_config(&settings.config, &[], None).unwrap().interval;
+    let forwarding = crate::alertmanager::Forwarding::from_config(&settings.config, listen, interval).unwrap();
+    let start = Start { settings, out, resolve, db: db.clone(), store, listen, forwarding };
     let handle = daemon::start(start, outputs.clone()).unwrap();
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = AppState {
@@ -365,3 +368,7 @@ async fn the_event_stream_carries_pipeline_events_and_ends_when_the_server_stops
     .await;
     assert!(ended.is_ok(), "the stream did not end when the server stopped");
 }
+
+/// Reloads that change the Alertmanager forwarding.
+#[path = "reload_forwarding_tests.rs"]
+mod reload_forwarding;

@@ -83,13 +83,14 @@ fn wait_for(mut done: impl FnMut() -> bool, what: &str) {
     }
 }
 
-/// The watch tests' config with fast cycles, forwarding to `am` with a short re-send delay.
-fn forward_config(env: &Env, am: &Alertmanager) {
+/// The watch tests' config with fast cycles, forwarding to `am` with a short re-send delay and `serve` (more
+/// `[serve]` keys).
+fn forward_config(env: &Env, am: &Alertmanager, serve: &str) {
     config(env, &[], "");
     let mut text = std::fs::read_to_string(env.config_path()).expect("config");
     text.push_str(&format!(
         "\n[collect]\ninterval = \"2s\"\nbalance_refresh = \"2s\"\n\n[serve]\nresend_delay = \"1s\"\n\
-         external_labels = {{ cluster = \"test\" }}\n\n[[alertmanagers]]\nurl = \"{}\"\ntimeout = \"2s\"\n",
+         external_labels = {{ cluster = \"test\" }}\n{serve}\n\n[[alertmanagers]]\nurl = \"{}\"\ntimeout = \"2s\"\n",
         am.url()
     ));
     env.write_config(&text);
@@ -106,7 +107,7 @@ fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_ale
     let am = Alertmanager::start();
     let env = Env::start();
     env.mirror.account("0.0.1001", 500_000_000, &[]);
-    forward_config(&env, &am);
+    forward_config(&env, &am, "");
     let (_first, first_addr, _first_log) = serve(&env, "first.db");
     let (_second, second_addr, _second_log) = serve(&env, "second.db");
 
@@ -135,6 +136,38 @@ fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_ale
     env.mirror.set_balance("0.0.1001", 50_000_000_000);
     wait_for(|| am.named("low-balance").is_empty(), "low-balance resolved in Alertmanager");
     assert_eq!(am.named("HmonWatchdog").len(), 1, "the watchdog keeps firing");
+}
+
+/// The value of the series `name{labels}` in `/metrics` text.
+fn metric(text: &str, series: &str) -> Option<f64> {
+    text.lines().find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[cfg(unix)]
+#[test]
+fn with_nothing_to_send_up_is_true_and_a_reload_turns_the_watchdog_on_at_once() {
+    let am = Alertmanager::start();
+    let env = Env::start();
+    // 500 hbar: low-balance does not fire; with the watchdog off there is nothing to send.
+    env.mirror.account("0.0.1001", 50_000_000_000, &[]);
+    forward_config(&env, &am, "watchdog = false");
+    let (child, addr, _log) = serve(&env, "hmon.db");
+
+    let up = format!("hmon_alertmanager_up{{alertmanager=\"{}\"}}", am.url());
+    let sent = format!("hmon_alertmanager_sent_total{{alertmanager=\"{}\"}}", am.url());
+    // The empty list Alertmanager takes is the probe: up and counted, with nothing in Alertmanager.
+    wait_for(|| metric(&get(addr, "/metrics").2, &sent).is_some_and(|n| n >= 2.0), "two probes taken");
+    let metrics = get(addr, "/metrics").2;
+    assert_eq!(metric(&metrics, &up), Some(1.0), "{metrics}");
+    assert_eq!(metric(&metrics, "hmon_alertmanager_alerts{state=\"firing\"}"), Some(0.0), "{metrics}");
+    assert!(am.alerts().is_empty(), "{:?}", am.alerts());
+
+    // The same file with the watchdog on, applied by SIGHUP without a restart.
+    forward_config(&env, &am, "");
+    let _ = Command::new("kill").args(["-HUP", &child.0.id().to_string()]).status();
+    wait_for(|| am.named("HmonWatchdog").len() == 1, "the watchdog after the reload");
+    let dog = &am.named("HmonWatchdog")[0];
+    assert_eq!(dog["labels"]["cluster"], "test", "{dog}");
 }
 
 #[test]

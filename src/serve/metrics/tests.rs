@@ -300,7 +300,7 @@ fn realistic_model() -> Model {
     model.silences.push(silence());
     model.store_failures = 3;
     for (i, name) in ["http://127.0.0.1:9093", "https://am.example.com/a\"b"].into_iter().enumerate() {
-        let stats = crate::alertmanager::TargetStats { sent: 7, errors: i as u64, up: i == 0 };
+        let stats = crate::alertmanager::TargetStats { sent: 7, invalid: 2, errors: i as u64, up: i == 0 };
         model.alertmanager.per_alertmanager.insert(name.into(), stats);
     }
     (model.alertmanager.firing, model.alertmanager.resolved) = (3, 1);
@@ -317,6 +317,7 @@ fn the_realistic_model_has_every_metric() {
     assert!(text.contains("hmon_collector_up{collector=\"probe \\\"x\\\"\\n\"} 0\n"), "{text}");
     for line in [
         "hmon_alertmanager_sent_total{alertmanager=\"http://127.0.0.1:9093\"} 7\n",
+        "hmon_alertmanager_invalid_total{alertmanager=\"http://127.0.0.1:9093\"} 2\n",
         "hmon_alertmanager_errors_total{alertmanager=\"https://am.example.com/a\\\"b\"} 1\n",
         "hmon_alertmanager_up{alertmanager=\"http://127.0.0.1:9093\"} 1\n",
         "hmon_alertmanager_alerts{state=\"firing\"} 3\n",
