@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::config::{Auth, Options, Target};
-use super::payload::{Batch, Memory};
+use super::payload::{self, Batch, Memory};
 use super::{Forwarding, Stats};
 use crate::pipeline::model::ModelWriter;
 use crate::pipeline::ModelHandle;
@@ -144,8 +144,19 @@ async fn build_lists(
                 true
             }
         };
-        let alerts = model.read().alerts.clone();
-        let batch = memory.round(&alerts, &options, Timestamp::now());
+        let (alerts, evaluated_at) = {
+            let model = model.read();
+            (model.alerts.clone(), model.evaluated_at)
+        };
+        let now = Timestamp::now();
+        // A pipeline that stopped evaluating (a failed restart, a dead task) says nothing new: nothing is
+        // refreshed, so Alertmanager lets the alerts and the watchdog end by themselves and a dead man's switch
+        // fires. What was firing stays remembered (not resolved), to carry on if evaluation comes back.
+        let batch = if payload::evaluating(evaluated_at, &options, now) {
+            memory.round(&alerts, &options, now)
+        } else {
+            Batch::default()
+        };
         if !resend && last_shape.as_ref() == Some(&batch.shape) {
             continue;
         }

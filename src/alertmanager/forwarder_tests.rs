@@ -20,6 +20,7 @@ use crate::alertmanager::config::{Auth, Options, Target};
 use crate::alertmanager::{Forwarding, Stats};
 use crate::pipeline::model::{model, ModelHandle, ModelWriter};
 use crate::secret::Secret;
+use crate::timestamp::Timestamp;
 use crate::webhook::Severity;
 
 /// How long a test waits for an event before it fails (a guard against hanging, not a measurement).
@@ -137,9 +138,13 @@ fn firing() -> AlertView {
     }
 }
 
+/// A model with one firing alert, as a pipeline that evaluates leaves it.
 fn started() -> (ModelWriter, ModelHandle) {
     let (writer, handle) = model();
-    writer.update(|m| m.alerts.push(firing()));
+    writer.update(|m| {
+        m.alerts.push(firing());
+        m.evaluated_at = Some(Timestamp::now());
+    });
     (writer, handle)
 }
 
@@ -339,4 +344,29 @@ async fn new_settings_apply_at_once_and_what_fires_goes_on_being_resent() {
     }
     drop(forwarder);
     assert!(handle.read().alertmanager.per_alertmanager.is_empty(), "a stopped forwarder leaves no counters");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pipeline_that_stopped_evaluating_refreshes_nothing_not_even_the_watchdog() {
+    let (a, a_posts) = fake(Mode::Ok).await;
+    let (writer, handle) = model();
+    // Firing, but the last evaluation was an hour ago (a failed restart, a dead task).
+    let hour_ago = Timestamp { secs: Timestamp::now().secs - 3600, nanos: 0 };
+    writer.update(|m| {
+        m.alerts.push(firing());
+        m.evaluated_at = Some(hour_ago);
+    });
+    let _forwarder =
+        Forwarder::start(forwarding(vec![target(&a, Auth::None)]), handle.clone(), writer.clone()).unwrap();
+    a_posts.at_least(2).await;
+    for i in 0..2 {
+        assert_eq!(a_posts.get(i).1, serde_json::json!([]), "post {i}: nothing refreshed, nothing resolved");
+    }
+    // Evaluation comes back: the alert and the watchdog are sent again, the alert with its own start.
+    writer.update(|m| m.evaluated_at = Some(Timestamp::now()));
+    let seen = a_posts.len();
+    a_posts.at_least(seen + 1).await;
+    let (_, body) = a_posts.get(seen);
+    assert_eq!(names(&body), ["HmonWatchdog", "low-balance"]);
+    assert!(body.as_array().unwrap().iter().all(|a| a["endsAt"].as_str() > a["startsAt"].as_str()), "{body}");
 }

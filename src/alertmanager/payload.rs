@@ -103,6 +103,16 @@ impl Memory {
     }
 }
 
+/// How long the pipeline may go without evaluating a batch before the forwarder counts it as stopped: three
+/// evaluation intervals (every collector sends a batch each interval), at least [`EVALUATION_GRACE_MIN`].
+pub fn evaluating(evaluated_at: Option<Timestamp>, options: &Options, now: Timestamp) -> bool {
+    let grace = options.eval_interval.saturating_mul(3).max(EVALUATION_GRACE_MIN).as_secs_f64();
+    evaluated_at.is_some_and(|at| at.seconds_until(now) <= grace)
+}
+
+/// The shortest grace [`evaluating`] allows: a slow store write must not look like a dead pipeline.
+const EVALUATION_GRACE_MIN: Duration = Duration::from_secs(30);
+
 /// `alert` ending at `at`, or at its start if that is later: Alertmanager refuses an alert that ends before it
 /// starts (a `since` ahead of this clock, e.g. restored from a store written by a host whose clock ran ahead).
 fn ending(alert: PostableAlert, at: Timestamp) -> PostableAlert {

@@ -178,3 +178,15 @@ fn huge_intervals_neither_overflow_nor_leave_rfc_3339() {
         assert_eq!(Timestamp::parse_rfc3339(ends), Some(plus(at(0), crate::alertmanager::config::MAX_ALERT_LIFETIME)));
     }
 }
+
+#[test]
+fn evaluation_counts_as_running_for_three_intervals_and_at_least_30_seconds() {
+    let fast = options(false); // evaluated every 10 s: 30 s
+    assert!(!evaluating(None, &fast, at(0)), "nothing evaluated yet");
+    assert!(evaluating(Some(at(0)), &fast, at(30)));
+    assert!(!evaluating(Some(at(0)), &fast, at(31)));
+    let slow = Options { eval_interval: Duration::from_secs(60), ..options(false) };
+    assert!(evaluating(Some(at(0)), &slow, at(180)) && !evaluating(Some(at(0)), &slow, at(181)));
+    let quick = Options { eval_interval: Duration::from_secs(1), ..options(false) };
+    assert!(evaluating(Some(at(0)), &quick, at(30)), "never under 30 s");
+}

@@ -111,6 +111,12 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let token_source = token.map(|t| t.source.to_string());
     // Checked before binding; the default generatorURL names the address bound (it may be port 0 here).
     let forwarding = Forwarding::from_config(config, addr, plan.interval)?;
+    if forwarding.as_ref().is_some_and(|f| f.options.external_url.is_none()) && addr.ip().is_unspecified() {
+        ctx.out.warn(&format!(
+            "alerts sent to Alertmanager link to http://{addr}/, which no browser can open: set [serve] external_url \
+             to the address people reach this server at"
+        ));
+    }
     let Some(mut signals) = signals else {
         let alertmanagers = forwarding.as_ref().map_or(0, |f| f.targets.len());
         return check(ctx, &plan, addr, token_source, &hosts, alertmanagers);

@@ -93,6 +93,7 @@ pub(super) async fn evaluate(
             m.silences = silences;
             m.delivery = delivery;
             m.store_failures += store_errors.len() as u64;
+            m.evaluated_at = Some(Timestamp::now());
             let health = m.collectors.entry(collector.to_string()).or_default();
             health.up = errors.is_empty();
             health.last_cycle = Some(now);

@@ -38,6 +38,9 @@ pub struct Model {
     pub delivery: DeliveryStats,
     /// Store writes or reads that failed since start (samples, alert state, silences).
     pub store_failures: u64,
+    /// When the pipeline last evaluated a batch: the Alertmanager forwarder stops refreshing alerts (the
+    /// watchdog included) when this grows old, so a dead pipeline is noticed downstream.
+    pub evaluated_at: Option<Timestamp>,
     /// Alertmanager forwarding counters: written by `crate::alertmanager`'s forwarder, not by the pipeline.
     #[serde(skip)]
     pub alertmanager: crate::alertmanager::Stats,

@@ -369,6 +369,29 @@ async fn the_event_stream_carries_pipeline_events_and_ends_when_the_server_stops
     assert!(ended.is_ok(), "the stream did not end when the server stopped");
 }
 
+#[tokio::test]
+async fn a_stream_that_falls_behind_gets_a_resync_with_the_count_it_missed() {
+    let h = harness(CONFIG).await;
+    let response = h.send("GET", "/api/v1/events", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Subscribed when the request was answered; nothing is read while more than the buffer is sent.
+    let extra = 10;
+    for i in 0..crate::pipeline::EVENT_BUFFER + extra {
+        let error =
+            Event::CollectorError { collector: "mirror".into(), message: format!("e{i}"), timestamp: "t".into() };
+        let _ = h.outputs.events.send(error);
+    }
+    let mut body = response.into_body().into_data_stream();
+    use futures::StreamExt as _;
+    let first = tokio::time::timeout(WAIT, body.next()).await.expect("a first event").expect("not ended").unwrap();
+    let first = String::from_utf8_lossy(&first).to_string();
+    assert!(first.starts_with("event: resync\n"), "{first}");
+    assert!(first.contains(&format!("data: {{\"missed\":{extra}}}")), "{first}");
+    // Then the oldest event still held: the stream carries on.
+    let next = tokio::time::timeout(WAIT, body.next()).await.expect("a next event").expect("not ended").unwrap();
+    assert!(String::from_utf8_lossy(&next).contains(&format!("\"message\":\"e{extra}\"")), "{next:?}");
+}
+
 /// Reloads that change the Alertmanager forwarding.
 #[path = "reload_forwarding_tests.rs"]
 mod reload_forwarding;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use hmon::timestamp::Timestamp;
 use serde_json::Value;
 
 use crate::serve::{get, spawn_serve};
@@ -108,8 +109,8 @@ fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_ale
     let env = Env::start();
     env.mirror.account("0.0.1001", 500_000_000, &[]);
     forward_config(&env, &am, "");
-    let (_first, first_addr, _first_log) = serve(&env, "first.db");
-    let (_second, second_addr, _second_log) = serve(&env, "second.db");
+    let (first, first_addr, _first_log) = serve(&env, "first.db");
+    let (second, second_addr, _second_log) = serve(&env, "second.db");
 
     wait_for(|| !am.named("low-balance").is_empty(), "low-balance in Alertmanager");
     let alert = &am.named("low-balance")[0];
@@ -133,6 +134,20 @@ fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_ale
         assert!(metrics.contains("hmon_alertmanager_alerts{state=\"firing\"} 2\n"), "{metrics}");
     }
 
+    // Resolution must come from hmon, not from Alertmanager letting the alert end: one server left, re-sending
+    // hourly, so a firing alert is sent to last four hours.
+    drop(second);
+    let text = std::fs::read_to_string(env.config_path()).expect("config");
+    env.write_config(&text.replace("resend_delay = \"1s\"", "resend_delay = \"1h\""));
+    let _ = Command::new("kill").args(["-HUP", &first.0.id().to_string()]).status();
+    let in_three_hours = Timestamp { secs: Timestamp::now().secs + 3 * 3600, nanos: 0 };
+    wait_for(
+        || {
+            am.named("low-balance").first().and_then(|a| a["endsAt"].as_str().and_then(Timestamp::parse_rfc3339))
+                > Some(in_three_hours)
+        },
+        "low-balance sent to last hours",
+    );
     env.mirror.set_balance("0.0.1001", 50_000_000_000);
     wait_for(|| am.named("low-balance").is_empty(), "low-balance resolved in Alertmanager");
     assert_eq!(am.named("HmonWatchdog").len(), 1, "the watchdog keeps firing");
@@ -206,4 +221,22 @@ fn check_counts_alertmanagers_and_refuses_a_bad_entry_without_its_secrets() {
     let (code, _, stderr) = crate::run(env.hmon().args(["serve", "--check"]));
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("serve.external_labels") && stderr.contains("invalid label name"), "{stderr}");
+}
+
+#[test]
+fn check_warns_when_alerts_would_link_to_an_unspecified_address() {
+    let env = Env::start();
+    config(&env, &[], "");
+    let base = std::fs::read_to_string(env.config_path()).expect("config");
+    let am = "\n[[alertmanagers]]\nurl = \"http://127.0.0.1:9093\"\n";
+    for (serve, warned) in [
+        ("[serve]\nlisten = \"0.0.0.0:8754\"\n", true),
+        ("[serve]\nlisten = \"0.0.0.0:8754\"\nexternal_url = \"https://hmon.example.com/\"\n", false),
+        ("[serve]\nlisten = \"127.0.0.1:8754\"\n", false),
+    ] {
+        env.write_config(&format!("{base}\n{serve}{am}"));
+        let (code, _, stderr) = crate::run(env.hmon().env("HMON_API_TOKEN", "t-1").args(["serve", "--check"]));
+        assert_eq!(code, 0, "{serve}: {stderr}");
+        assert_eq!(stderr.contains("set [serve] external_url"), warned, "{serve}: {stderr}");
+    }
 }

@@ -157,7 +157,8 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     assert_eq!(browser.execute("return window.hmonNotReloaded === true"), true, "the page was reloaded");
     // The charts: the mirror lag and the balance (two values) in the last hour.
     browser.wait_for(LIVE, &shot, "the balance chart and its text summary", |b| {
-        b.text("#balance-summary").filter(|t| t.starts_with("Balance of 0.0.1001 over the last hour: now 5 hbar"))
+        let want = "Balance of 0.0.1001 over the last hour: now 5 hbar, lowest 5 hbar, highest 50 hbar, 1 change.";
+        b.text("#balance-summary").filter(|t| t == want)
     });
     assert_eq!(browser.find_all("#balance-chart path.line").len(), 1);
     browser.wait_for(LIVE, &shot, "the lag chart and its text summary", |b| {

@@ -147,7 +147,10 @@
         page.balances.set(account.account, { balance: account.balance_hbar, changedAt: null });
         loadLastChange(account.account);
       } else if (known.balance !== account.balance_hbar) {
-        page.balances.set(account.account, { balance: account.balance_hbar, changedAt: account.updated_at });
+        // Seen changed in a status (after a reconnection or a resync), not in its sample: `updated_at` is when
+        // the balance was last read, not when it changed; the stored run says when.
+        page.balances.set(account.account, { balance: account.balance_hbar, changedAt: null });
+        loadLastChange(account.account);
       }
     }
     fillTable('accounts', status.accounts, 5, 'No account watched', (row, account) => {
@@ -305,7 +308,7 @@
       svg.appendChild(label);
     }
     const latest = values[values.length - 1];
-    $(summaryId).textContent = `${what} over the last hour: now ${formatNumber(latest, 8)} ${unit}, lowest ${formatNumber(low, 8)} ${unit}, highest ${formatNumber(high, 8)} ${unit}, ${runs.length} distinct values.`;
+    $(summaryId).textContent = `${what} over the last hour: now ${formatNumber(latest, 8)} ${unit}, lowest ${formatNumber(low, 8)} ${unit}, highest ${formatNumber(high, 8)} ${unit}, ${runs.length - 1} ${runs.length === 2 ? 'change' : 'changes'}.`;
   }
 
   // Draws one chart; a failure other than a lost session is told in its summary, and the page carries on.
