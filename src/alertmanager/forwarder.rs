@@ -1,6 +1,7 @@
 //! The forwarding tasks: one builds the list on model changes and on the re-send tick, one per Alertmanager posts
 //! it. They run beside the pipeline and only read its model (and write their own counters into it).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +35,9 @@ pub struct Forwarder {
     posters: Vec<JoinHandle<()>>,
     client: reqwest::Client,
     writer: ModelWriter,
+    /// Set (under the model's lock) when the forwarder is dropped: a task still running on another thread at
+    /// that moment writes no counter afterwards.
+    stopped: Arc<AtomicBool>,
 }
 
 impl Drop for Forwarder {
@@ -43,7 +47,10 @@ impl Drop for Forwarder {
             poster.abort();
         }
         // Nothing is forwarded any more: `/metrics` shows no Alertmanager rather than frozen counters.
-        self.writer.update(|m| m.alertmanager = Stats::default());
+        self.writer.update(|m| {
+            self.stopped.store(true, Ordering::Relaxed);
+            m.alertmanager = Stats::default();
+        });
     }
 }
 
@@ -54,9 +61,10 @@ impl Forwarder {
         let (options, options_rx) = watch::channel(forwarding.options.clone());
         let (lists, _) = watch::channel(Arc::new(Batch::default()));
         // The posters listen before the builder sends its first list.
-        let posters = start_posters(&forwarding, &client, &writer, &lists);
-        let builder = tokio::spawn(build_lists(model, options_rx, lists.clone(), writer.clone()));
-        Ok(Forwarder { forwarding, builder, options, lists, posters, client, writer })
+        let stopped = Arc::new(AtomicBool::new(false));
+        let posters = start_posters(&forwarding, &client, &writer, &lists, &stopped);
+        let builder = tokio::spawn(build_lists(model, options_rx, lists.clone(), writer.clone(), stopped.clone()));
+        Ok(Forwarder { forwarding, builder, options, lists, posters, client, writer, stopped })
     }
 
     /// The settings it runs.
@@ -72,7 +80,7 @@ impl Forwarder {
         for poster in self.posters.drain(..) {
             poster.abort();
         }
-        self.posters = start_posters(&forwarding, &self.client, &self.writer, &self.lists);
+        self.posters = start_posters(&forwarding, &self.client, &self.writer, &self.lists, &self.stopped);
         self.forwarding = forwarding;
         // Wakes the builder even when the options are the same: the new posters get the list at once.
         self.options.send_replace(self.forwarding.options.clone());
@@ -86,6 +94,7 @@ fn start_posters(
     client: &reqwest::Client,
     writer: &ModelWriter,
     lists: &watch::Sender<Arc<Batch>>,
+    stopped: &Arc<AtomicBool>,
 ) -> Vec<JoinHandle<()>> {
     let Forwarding { targets, options } = forwarding;
     writer.update(|m| {
@@ -102,6 +111,7 @@ fn start_posters(
                 target: target.clone(),
                 client: client.clone(),
                 writer: writer.clone(),
+                stopped: stopped.clone(),
                 first_retry,
                 max_retry: options.resend_delay,
             };
@@ -122,6 +132,7 @@ async fn build_lists(
     mut options_rx: watch::Receiver<Options>,
     lists: watch::Sender<Arc<Batch>>,
     writer: ModelWriter,
+    stopped: Arc<AtomicBool>,
 ) {
     let mut options = options_rx.borrow_and_update().clone();
     let mut memory = Memory::default();
@@ -165,7 +176,11 @@ async fn build_lists(
         let (firing, resolved) = (batch.firing as u64, batch.resolved as u64);
         let counts = model.read().alertmanager.firing == firing && model.read().alertmanager.resolved == resolved;
         if !counts {
-            writer.update(|m| (m.alertmanager.firing, m.alertmanager.resolved) = (firing, resolved));
+            writer.update(|m| {
+                if !stopped.load(Ordering::Relaxed) {
+                    (m.alertmanager.firing, m.alertmanager.resolved) = (firing, resolved);
+                }
+            });
         }
         lists.send_replace(Arc::new(batch));
     }
@@ -200,6 +215,7 @@ struct Poster {
     target: Target,
     client: reqwest::Client,
     writer: ModelWriter,
+    stopped: Arc<AtomicBool>,
     first_retry: Duration,
     max_retry: Duration,
 }
@@ -253,7 +269,10 @@ impl Poster {
     /// alerts of it for a 400).
     fn count(&self, outcome: &Outcome) {
         self.writer.update(|m| {
-            let stats = m.alertmanager.per_alertmanager.entry(self.target.name.clone()).or_default();
+            // After the forwarder stopped, or for an Alertmanager a reload removed (its poster is aborted but may
+            // be finishing a post on another thread), nothing is counted.
+            let stats = m.alertmanager.per_alertmanager.get_mut(&self.target.name);
+            let Some(stats) = stats.filter(|_| !self.stopped.load(Ordering::Relaxed)) else { return };
             match outcome {
                 Outcome::Accepted => (stats.up, stats.sent) = (true, stats.sent + 1),
                 Outcome::Refused { partial: true, .. } => (stats.up, stats.invalid) = (true, stats.invalid + 1),

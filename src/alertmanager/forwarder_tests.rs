@@ -297,6 +297,7 @@ async fn a_refusal_quotes_the_answer_inert_and_truncated() {
         target: target(&url, Auth::Bearer(Secret::new("tok-secret"))),
         client: reqwest::Client::new(),
         writer: model().0,
+        stopped: Default::default(),
         first_retry: Duration::from_millis(10),
         max_retry: Duration::from_millis(10),
     };
