@@ -172,7 +172,8 @@ class Network:
         """`n` transactions with consensus times in (start, end], not yet visible: (ns, json, indices, changes)."""
         hbar, tokens = {}, {}  # this block's balances so far, over the published ones
         times = sorted(self.rng.randrange(start + 1, end) for _ in range(n)) if end - start > 1 else []
-        out, previous = [], start
+        # Consensus times are unique and only grow, also across blocks.
+        out, previous = [], max(start, self.times[-1] if self.times else start)
         for at in times:
             at = max(at, previous + 1)
             for tx in make(self, at, hbar, tokens, room=n - len(out)):

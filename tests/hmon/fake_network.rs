@@ -43,6 +43,11 @@ fn ids(items: &[Value]) -> Vec<&str> {
     items.iter().map(|a| a["account"].as_str().expect("account")).collect()
 }
 
+/// The accounts of two pages, in order.
+fn items_of(first: &Value, second: &Value) -> Vec<Value> {
+    [first, second].iter().flat_map(|p| p["accounts"].as_array().unwrap().clone()).collect()
+}
+
 /// `/api/v1/accounts?account.id=A&account.id=B…&limit=100`.
 fn id_list(nums: impl IntoIterator<Item = u64>) -> String {
     let ids: Vec<String> = nums.into_iter().map(|n| format!("account.id=0.0.{n}")).collect();
@@ -161,6 +166,17 @@ fn an_id_list_is_one_page_and_a_full_one_links_to_itself() {
     let next = "/api/v1/accounts?account.id=gte:0.0.200000&account.id=lt:0.0.200200&order=desc&limit=500";
     assert_eq!(desc["links"]["next"], next, "the cursor joins the range");
     assert_eq!(follow(&mirror, range, "accounts").0.len(), 300);
+    // A closed range pages in place and stops when the cursor reaches its end, even on a full page.
+    let closed = "/api/v1/accounts?account.id=gte:0.0.200000&account.id=lte:0.0.200199&limit=100";
+    let (_, _, first) = get(&mirror, closed);
+    let next = "/api/v1/accounts?account.id=lte:0.0.200199&account.id=gt:0.0.200099&limit=100";
+    assert_eq!(first["links"]["next"], next);
+    let (_, _, second) = get(&mirror, next);
+    assert_eq!(
+        (ids(second["accounts"].as_array().unwrap())[99], &second["links"]["next"]),
+        ("0.0.200199", &Value::Null)
+    );
+    assert_eq!(follow(&mirror, closed, "accounts"), (items_of(&first, &second), 2));
     // Every item is the single account's body without its transactions and links.
     for item in listed.iter().take(10) {
         let (_, _, mut single) = get(&mirror, &format!("/api/v1/accounts/{}", item["account"].as_str().unwrap()));
