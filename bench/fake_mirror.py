@@ -6,25 +6,31 @@ It serves two accounts, with their token relationships (`/api/v1/accounts/{id}/t
 overlap, as on a real mirror) and answered after a fixed delay: `--delay-ms N` or the environment variable DELAY_MS
 (default 0), which stands for the round trip of a real link.
 
-For `hmon watch` and `hmon serve` it also serves what their collectors ask for: `--accounts N` more accounts,
-0.0.200000 to 0.0.(200000 + N - 1), every tenth holding the same two tokens as 0.0.1002; `/api/v1/transactions`
-(with `account.id`, `limit`, `order` and `timestamp` filters, paged by `links.next`), fed with `--tps` synthetic
-transfers a second between those accounts, which move their balances; `/api/v1/blocks`; and
-`/api/v1/network/nodes` with `--nodes` nodes whose gRPC endpoint is a closed port on 127.0.0.1 (their probes fail
-at once).
+For `hmon watch` and `hmon serve` it also serves what their collectors ask for (bench/fake_network.py): `--accounts N`
+more accounts, 0.0.200000 to 0.0.(200000 + N - 1), every tenth holding the same two tokens as 0.0.1002, one by one
+(`/api/v1/accounts/{id}`, `/tokens`) and in bulk (the `/api/v1/accounts` list, by id list or range);
+`/api/v1/transactions`, network-wide or by `account.id`, fed with `--tps` transactions a second among those accounts
+(transfers with fees, token transfers, failures, staking rewards, scheduled children, HCS messages), published a
+block every `--block-ms`, which move their balances; `/api/v1/blocks` (the published blocks); and
+`/api/v1/network/nodes` with `--nodes` nodes whose gRPC endpoint is a closed port on 127.0.0.1 (their probes fail at
+once).
 
-Usage: bench/fake_mirror.py [--delay-ms N] [--accounts N] [--tps X] [--nodes N]
+For benchmarks: `GET /bench/stats` gives the requests served per kind of path (`/bench/` ones not counted), the
+transactions made and the newest consensus time; `GET /bench/changes?since=K` gives the hbar balance changes of the
+generated accounts from the K-th on, each as [time it became visible (ns since the epoch), account number, tinybars
+after, consensus time (ns)], and `next`, the K to ask for next.
+
+Usage: bench/fake_mirror.py [--delay-ms N] [--accounts N] [--tps X] [--block-ms N] [--nodes N] [--seed N]
 """
 import argparse
-import bisect
 import json
 import os
-import random
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlsplit
+
+from fake_network import FIRST_GENERATED, Network, grouped  # noqa: F401  (FIRST_GENERATED: serve_setup.py)
 
 KEY = {"_type": "ED25519", "key": "7c2ab2a3a1bb2a33a1b3c1d1e0a4f3a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7"}
 # (account, tinybars, [(token_id, balance, decimals)])
@@ -34,23 +40,17 @@ ACCOUNTS = [
 ]
 
 
-def account_body(account, tinybars, tokens):
+def account_item(account, tinybars, tokens):
+    """The account as an item of the `/api/v1/accounts` list (`AccountInfo`)."""
     num = int(account.rsplit(".", 1)[1])
     return {
-        "account": account,
-        "alias": None,
-        "balance": {
-            "balance": tinybars,
-            "timestamp": "1700000000.123456789",
-            "tokens": [{"token_id": t, "balance": b} for t, b, _ in tokens],
-        },
-        "created_timestamp": "1600000000.000000001",
-        "deleted": False,
-        "evm_address": f"0x{num:040x}",
-        "key": KEY,
-        "memo": "",
-        "transactions": [],
-        "links": {"next": None},
+        "account": account, "alias": None, "auto_renew_period": 7776000,
+        "balance": {"balance": tinybars, "timestamp": "1700000000.123456789",
+                    "tokens": [{"token_id": t, "balance": b} for t, b, _ in tokens]},
+        "created_timestamp": "1600000000.000000001", "decline_reward": False, "delegation_address": "0x",
+        "deleted": False, "ethereum_nonce": 0, "evm_address": f"0x{num:040x}", "expiry_timestamp": None, "key": KEY,
+        "max_automatic_token_associations": 0, "memo": "", "pending_reward": 0, "receiver_sig_required": False,
+        "staked_account_id": None, "staked_node_id": None, "stake_period_start": None,
     }
 
 
@@ -71,184 +71,37 @@ def tokens_body(tokens):
 
 
 ROUTES = {}
+STATIC_ITEMS = {}
 for _account, _tinybars, _tokens in ACCOUNTS:
-    ROUTES[f"/api/v1/accounts/{_account}"] = json.dumps(account_body(_account, _tinybars, _tokens)).encode()
+    _item = account_item(_account, _tinybars, _tokens)
+    STATIC_ITEMS[int(_account.rsplit(".", 1)[1])] = _item
+    ROUTES[f"/api/v1/accounts/{_account}"] = json.dumps(dict(_item, transactions=[], links={"next": None})).encode()
     ROUTES[f"/api/v1/accounts/{_account}/tokens"] = json.dumps(tokens_body(_tokens)).encode()
 NOT_FOUND = b'{"_status":{"messages":[{"message":"Not found"}]}}'
 
-# The generated accounts (--accounts): 0.0.FIRST_GENERATED onwards; every TOKEN_HOLDER_EVERY-th holds TOKENS.
-FIRST_GENERATED = 200000
-TOKEN_HOLDER_EVERY = 10
-TOKENS = ACCOUNTS[1][2]
-FEE = 100000
+
+def network_nodes(count):
+    nodes = [
+        {
+            "description": f"node {i}", "file_id": "0.0.102", "max_stake": 4_500_000_000_000_000,
+            "memo": f"0.0.{i + 3}", "min_stake": 1_000_000_000_000_000, "node_account_id": f"0.0.{i + 3}",
+            "node_id": i, "public_key": "0x", "stake": 100_000_000_000_000 + i, "stake_rewarded": 0,
+            # Port 1 on loopback: nothing listens there, so a probe is refused at once.
+            "service_endpoints": [{"domain_name": "", "ip_address_v4": "127.0.0.1", "port": 1}],
+            "timestamp": {"from": "1700000000.000000000", "to": None},
+        }
+        for i in range(count)
+    ]
+    return json.dumps({"nodes": nodes, "links": {"next": None}}).encode()
 
 
-def ns_to_ts(ns):
-    return f"{ns // 1_000_000_000}.{ns % 1_000_000_000:09d}"
-
-
-def ts_to_ns(text):
-    secs, _, frac = text.partition(".")
-    return int(secs) * 1_000_000_000 + int((frac + "000000000")[:9])
-
-
-class Ledger:
-    """The generated accounts and the synthetic transfers between them, made up lazily up to the present: each
-    request first adds the transfers due since the previous one (`tps` a second), so the feed needs no thread."""
-
-    def __init__(self, accounts, tps, nodes):
-        self.count = accounts
-        self.tps = tps
-        self.nodes = nodes
-        self.lock = threading.Lock()
-        self.random = random.Random(7)
-        self.balances = {}
-        self.times = []  # consensus timestamps (ns), ascending
-        self.txs = []  # (payer, receiver, body) beside `times`
-        self.made_until = time.time_ns()
-
-    def generated(self, account):
-        try:
-            shard, realm, num = (int(p) for p in account.split("."))
-        except ValueError:
-            return None
-        if shard or realm or not FIRST_GENERATED <= num < FIRST_GENERATED + self.count:
-            return None
-        return num
-
-    def tokens_of(self, num):
-        return TOKENS if (num - FIRST_GENERATED) % TOKEN_HOLDER_EVERY == 0 else []
-
-    def catch_up(self):
-        """Adds the transfers due by now (at most 10,000 at once) and forgets those older than an hour."""
-        if not self.tps or self.count < 2:
-            return
-        now = time.time_ns()
-        step = int(1e9 / self.tps)
-        due = min((now - self.made_until) // step, 10_000)
-        for _ in range(due):
-            self.made_until += step
-            payer, receiver = self.random.sample(range(FIRST_GENERATED, FIRST_GENERATED + self.count), 2)
-            payer, receiver = f"0.0.{payer}", f"0.0.{receiver}"
-            amount = self.random.randint(1, 10_000) * 1000
-            self.balances[payer] = self.balances.get(payer, 0) - amount - FEE
-            self.balances[receiver] = self.balances.get(receiver, 0) + amount
-            at = self.made_until
-            body = {
-                "charged_tx_fee": FEE, "consensus_timestamp": ns_to_ts(at), "entity_id": None,
-                "max_fee": "200000000", "memo_base64": "", "name": "CRYPTOTRANSFER", "nonce": 0, "node": "0.0.3",
-                "parent_consensus_timestamp": None, "result": "SUCCESS", "scheduled": False, "token_transfers": [],
-                "transaction_hash": "rovr8cn6DzCTVuSAV/YEevfN5jA30FCdFt3Dsg4IUVi/3xTRU0XBsYsZm3L+1Kxv",
-                "transaction_id": f"{payer}-{at // 1_000_000_000 - 5}-000000000",
-                "transfers": [
-                    {"account": "0.0.3", "amount": FEE // 10, "is_approval": False},
-                    {"account": "0.0.98", "amount": FEE - FEE // 10, "is_approval": False},
-                    {"account": payer, "amount": -(amount + FEE), "is_approval": False},
-                    {"account": receiver, "amount": amount, "is_approval": False},
-                ],
-                "valid_start_timestamp": ns_to_ts(at - 5_000_000_000),
-            }
-            self.times.append(at)
-            self.txs.append((payer, receiver, body))
-        old = bisect.bisect_left(self.times, now - 3600 * 1_000_000_000)
-        if old > 10_000:
-            del self.times[:old]
-            del self.txs[:old]
-
-    def account(self, account):
-        num = self.generated(account)
-        if num is None:
-            return None
-        with self.lock:
-            self.catch_up()
-            tinybars = 100_000_000_000 + num + self.balances.get(account, 0)
-        return json.dumps(account_body(account, tinybars, self.tokens_of(num))).encode()
-
-    def tokens(self, account):
-        num = self.generated(account)
-        return None if num is None else json.dumps(tokens_body(self.tokens_of(num))).encode()
-
-    def transactions(self, query):
-        params = parse_qsl(query)
-        wanted = {v for k, v in params if k == "account.id"}
-        limit = min(int(dict(params).get("limit", "25")), 100)
-        ascending = dict(params).get("order") == "asc"
-        low, high = 0, 1 << 80
-        for k, v in params:
-            if k != "timestamp":
-                continue
-            op, _, at = v.rpartition(":")
-            at = ts_to_ns(at)
-            if op == "gt":
-                low = max(low, at + 1)
-            elif op == "gte":
-                low = max(low, at)
-            elif op == "lt":
-                high = min(high, at - 1)
-            elif op == "lte":
-                high = min(high, at)
-            else:
-                low, high = max(low, at), min(high, at)
-        page = []
-        with self.lock:
-            self.catch_up()
-            start, end = bisect.bisect_left(self.times, low), bisect.bisect_right(self.times, high)
-            indices = range(start, end) if ascending else range(end - 1, start - 1, -1)
-            for i in indices:
-                payer, receiver, body = self.txs[i]
-                if not wanted or payer in wanted or receiver in wanted:
-                    page.append(body)
-                    if len(page) == limit:
-                        break
-        links = {"next": None}
-        if len(page) == limit:
-            rest = [(k, v) for k, v in params if k != "timestamp" or v.startswith(("gte:", "lte:"))]
-            op = "gt" if ascending else "lt"
-            links["next"] = f"/api/v1/transactions?{urlencode(rest)}&timestamp={op}:{page[-1]['consensus_timestamp']}"
-        return json.dumps({"transactions": page, "links": links}).encode()
-
-    def blocks(self, query):
-        limit = min(int(dict(parse_qsl(query)).get("limit", "25")), 100)
-        now = time.time_ns() // 2_000_000_000 * 2_000_000_000
-        per_block = max(int(self.tps * 2), 1)
-        blocks = [
-            {
-                "count": per_block, "gas_used": 0, "hapi_version": "0.60.0", "hash": "0x00", "logs_bloom": "0x",
-                "name": f"block{i}.rcd", "number": now // 2_000_000_000 - i, "previous_hash": "0x00", "size": 100,
-                "timestamp": {"from": ns_to_ts(now - (i + 1) * 2_000_000_000), "to": ns_to_ts(now - i * 2_000_000_000)},
-            }
-            for i in range(limit)
-        ]
-        return json.dumps({"blocks": blocks, "links": {"next": None}}).encode()
-
-    def network_nodes(self):
-        nodes = [
-            {
-                "description": f"node {i}", "file_id": "0.0.102", "max_stake": 4_500_000_000_000_000,
-                "memo": f"0.0.{i + 3}", "min_stake": 1_000_000_000_000_000, "node_account_id": f"0.0.{i + 3}",
-                "node_id": i, "public_key": "0x", "stake": 100_000_000_000_000 + i, "stake_rewarded": 0,
-                # Port 1 on loopback: nothing listens there, so a probe is refused at once.
-                "service_endpoints": [{"domain_name": "", "ip_address_v4": "127.0.0.1", "port": 1}],
-                "timestamp": {"from": "1700000000.000000000", "to": None},
-            }
-            for i in range(self.nodes)
-        ]
-        return json.dumps({"nodes": nodes, "links": {"next": None}}).encode()
-
-    def answer(self, path, query):
-        """The body for a path outside ROUTES, or None (404)."""
-        if path == "/api/v1/transactions":
-            return self.transactions(query)
-        if path == "/api/v1/blocks":
-            return self.blocks(query)
-        if path == "/api/v1/network/nodes":
-            return self.network_nodes()
-        if path.startswith("/api/v1/accounts/"):
-            rest = path[len("/api/v1/accounts/"):]
-            if rest.endswith("/tokens"):
-                return self.tokens(rest[: -len("/tokens")])
-            return self.account(rest)
-        return None
+def kind_of(path, query):
+    """What a request is counted as in `/bench/stats`."""
+    if path.startswith("/api/v1/accounts/"):
+        return "/api/v1/accounts/{id}/tokens" if path.endswith("/tokens") else "/api/v1/accounts/{id}"
+    if path == "/api/v1/transactions":
+        return "/api/v1/transactions?account.id" if "account.id=" in query else "/api/v1/transactions"
+    return path if path.startswith("/api/v1/") else "other"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -257,22 +110,50 @@ class Handler(BaseHTTPRequestHandler):
     # connection would wait for the client's delayed ACK (40 ms on Linux), a stall no real mirror has.
     disable_nagle_algorithm = True
     delay = 0.0
-    ledger = Ledger(0, 0, 0)
+    nodes = 4
+    network = Network(0, 0)
 
     def do_GET(self):
-        if self.delay:
-            time.sleep(self.delay)
-        path, _, query = self.path.partition("?")
-        body = ROUTES.get(path)
-        if body is None:
-            body = self.ledger.answer(path, query)
-        status = 200 if body is not None else 404
-        body = body if body is not None else NOT_FOUND
+        url = urlsplit(self.path)
+        path, raw = url.path, url.query
+        if not path.startswith("/bench/"):
+            self.network.record_request(kind_of(path, raw))
+            if self.delay:
+                time.sleep(self.delay)
+        try:
+            status, body = self.answer(path, raw)
+        except ValueError:
+            status, body = 400, b'{"_status":{"messages":[{"message":"Invalid parameter"}]}}'
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def answer(self, path, raw):
+        """(status, body) of a request."""
+        net = self.network
+        if path in ROUTES:
+            return 200, ROUTES[path]
+        query = grouped(parse_qsl(raw, keep_blank_values=True))
+        body = None
+        if path == "/api/v1/accounts":
+            return net.accounts(query, STATIC_ITEMS)
+        if path == "/api/v1/transactions":
+            body = net.transactions(query)
+        elif path == "/api/v1/blocks":
+            limit = min(int(dict(parse_qsl(raw)).get("limit", "25")), 100)
+            body = json.dumps({"blocks": net.recent_blocks(limit), "links": {"next": None}}).encode()
+        elif path == "/api/v1/network/nodes":
+            body = network_nodes(self.nodes)
+        elif path.startswith("/api/v1/accounts/"):
+            rest = path[len("/api/v1/accounts/"):]
+            body = net.account_tokens(rest[: -len("/tokens")]) if rest.endswith("/tokens") else net.account(rest)
+        elif path == "/bench/stats":
+            body = json.dumps(net.stats()).encode()
+        elif path == "/bench/changes":
+            body = json.dumps(net.changes_since(int(dict(parse_qsl(raw)).get("since", "0")))).encode()
+        return (200, body) if body is not None else (404, NOT_FOUND)
 
     def log_message(self, *args):
         pass
@@ -295,13 +176,18 @@ def main():
     parser.add_argument("--accounts", type=int, default=0,
                         help=f"serve this many more accounts, from 0.0.{FIRST_GENERATED} (default 0)")
     parser.add_argument("--tps", type=float, default=0.0,
-                        help="synthetic transfers a second between the generated accounts (default 0)")
+                        help="synthetic transactions a second among the generated accounts (default 0)")
+    parser.add_argument("--block-ms", type=float, default=2000.0,
+                        help="publish the transactions a block every this many milliseconds (default 2000)")
     parser.add_argument("--nodes", type=int, default=4, help="consensus nodes in the address book (default 4)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the random stream (default 7)")
     args = parser.parse_args()
     Handler.delay = args.delay_ms / 1000.0
-    Handler.ledger = Ledger(args.accounts, args.tps, args.nodes)
+    Handler.nodes = args.nodes
+    Handler.network = Network(args.accounts, args.tps, block_ms=args.block_ms, seed=args.seed)
     server = Server(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
+    Handler.network.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

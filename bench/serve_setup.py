@@ -35,11 +35,11 @@ def auth_headers():
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-def start_mirror(accounts, tps):
-    """Starts bench/fake_mirror.py with `accounts` generated accounts and `tps` transfers a second; returns the
-    process and its base URL."""
+def start_mirror(accounts, tps, *extra):
+    """Starts bench/fake_mirror.py with `accounts` generated accounts, `tps` transactions a second and any `extra`
+    arguments; returns the process and its base URL."""
     cmd = [sys.executable, os.path.join(ROOT, "bench", "fake_mirror.py"), "--accounts", str(accounts),
-           "--tps", str(tps)]
+           "--tps", str(tps), *extra]
     mirror = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     port = int(mirror.stdout.readline())
     return mirror, f"http://127.0.0.1:{port}"
@@ -47,15 +47,17 @@ def start_mirror(accounts, tps):
 
 def write_config(path, mirror_url, accounts, rate_limit, batch_size=100):
     """A config on a network of its own (the fake mirror, no consensus node addresses), watching every generated
-    account with a label, polling at the default intervals, as politely as `rate_limit` requests a second."""
+    account with a label, polling at the default intervals, as politely as `rate_limit` requests a second;
+    `batch_size=None` leaves hmon's default batch size."""
     lines = [
         'network = "bench"',
         "[networks.bench]",
         f'mirror_url = "{mirror_url}"',
         "[collect]",
         f"rate_limit = {rate_limit}",
-        f"batch_size = {batch_size}",
     ]
+    if batch_size is not None:
+        lines.append(f"batch_size = {batch_size}")
     for i in range(accounts):
         lines += ["[[accounts]]", f'id = "0.0.{FIRST_GENERATED + i}"', f'label = "bench account {i}"']
     with open(path, "w") as f:

@@ -1,15 +1,28 @@
 //! A fake Mirror Node on 127.0.0.1 that serves bodies shaped like the real REST API: pagination across
 //! `links.next`, the API's filters and limits, its 400/404 error bodies, and scripted faults (5xx, 429 with
 //! `Retry-After`, a server that never answers). Every request is logged for assertions.
+//!
+//! [`FakeMirror::network`] starts one holding a synthetic network whose balances move with the transactions
+//! [`FakeMirror::advance`] adds (see [`network`]); the `/api/v1/accounts` list and the network-wide
+//! `/api/v1/transactions` stream serve it as the real API would (see [`accounts`] and [`transactions`]).
 
 #![allow(dead_code)]
 
-use std::collections::{HashMap, VecDeque};
+mod accounts;
+mod network;
+mod query;
+mod transactions;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode, Uri};
 use serde_json::{json, Value};
+
+use accounts::{Account, Id};
+pub use network::Sim;
+use query::Query;
 
 /// A scripted answer that replaces the normal one for a matching request.
 #[derive(Debug, Clone)]
@@ -68,9 +81,11 @@ pub struct Request {
 
 #[derive(Default)]
 struct State {
-    accounts: Vec<Value>,
-    tokens: HashMap<String, Vec<Value>>,
-    transactions: Vec<Value>,
+    accounts: BTreeMap<Id, Account>,
+    /// Ordered by consensus time; equal times keep their insertion order.
+    transactions: Vec<transactions::Stored>,
+    /// The synthetic network's stream, when there is one.
+    network: Option<network::Generator>,
     nodes: Vec<Value>,
     blocks: Vec<Value>,
     statics: HashMap<String, (u16, Value)>,
@@ -158,52 +173,26 @@ impl FakeMirror {
 
     /// Adds an account with `tinybars` and `(token_id, balance, decimals)` token balances.
     pub fn account(&self, id: &str, tinybars: i64, tokens: &[(&str, i64, i64)]) {
-        let num: u64 = id.rsplit('.').next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        let evm = format!("0x{num:040x}");
-        let embedded: Vec<Value> = tokens.iter().map(|(t, b, _)| json!({"token_id": t, "balance": b})).collect();
-        let body = json!({
-            "account": id, "alias": null, "auto_renew_period": 7776000, "balance": {
-                "balance": tinybars, "timestamp": "1700000000.123456789", "tokens": embedded
-            },
-            "created_timestamp": "1600000000.000000001", "decline_reward": false, "deleted": false,
-            "ethereum_nonce": 0, "evm_address": evm, "expiry_timestamp": null,
-            "key": {"_type": "ED25519", "key": "7c2ab2a3a1bb2a33a1b3c1d1e0a4f3a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7"},
-            "max_automatic_token_associations": 0, "memo": "", "pending_reward": 0, "receiver_sig_required": false,
-            "staked_account_id": null, "staked_node_id": null, "stake_period_start": null,
-            "transactions": [], "links": {"next": null}
-        });
-        let rels: Vec<Value> = tokens
-            .iter()
-            .map(|(t, b, d)| {
-                json!({"automatic_association": false, "balance": b, "created_timestamp": "1600000000.000000002",
-                "decimals": d, "freeze_status": "UNFROZEN", "kyc_status": "NOT_APPLICABLE", "token_id": t})
-            })
-            .collect();
-        self.with(|s| {
-            s.accounts.push(body);
-            s.tokens.insert(id.to_string(), rels);
-        });
+        let id = Id::parse(id).expect("an account id like 0.0.1001");
+        let mut account = Account::new(id, tinybars, 1_600_000_000_000_000_001, 1_700_000_000_123_456_789);
+        for (token, balance, decimals) in tokens {
+            account.tokens.insert(Id::parse(token).expect("a token id like 0.0.5000"), (*balance, *decimals));
+        }
+        self.with(|s| s.accounts.insert(id, account));
     }
 
     /// Sets an account's hbar balance.
     pub fn set_balance(&self, id: &str, tinybars: i64) {
-        self.with(|s| {
-            for a in s.accounts.iter_mut().filter(|a| a["account"] == id) {
-                a["balance"]["balance"] = json!(tinybars);
-            }
-        });
+        self.with(|s| s.account_mut(id).tinybars = tinybars);
     }
 
     /// Replaces an account's key as the mirror reports it.
     pub fn set_account_key(&self, id: &str, key_type: &str, key_hex: &str) {
-        self.with(|s| {
-            for a in s.accounts.iter_mut().filter(|a| a["account"] == id) {
-                a["key"] = json!({"_type": key_type, "key": key_hex});
-            }
-        });
+        self.with(|s| s.account_mut(id).key = (key_type.to_string(), key_hex.to_string()));
     }
 
     /// Adds a transaction shaped like the API's: the payer pays `amount` to `to` and a fee to 0.0.3/0.0.98.
+    /// Balances do not move: set them with [`FakeMirror::set_balance`].
     pub fn transfer(&self, t: Tx) {
         let Tx { payer, to, amount, secs, kind, result, memo } = t;
         let fee = 100_000;
@@ -224,7 +213,17 @@ impl FakeMirror {
             ],
             "valid_duration_seconds": "120", "valid_start_timestamp": format!("{}.000000000", secs - 5)
         });
-        self.with(|s| s.transactions.push(tx));
+        self.insert_transactions(vec![tx]);
+    }
+
+    /// Adds transaction bodies as they are (e.g. a fixture's), without moving balances.
+    pub fn insert_transactions(&self, txs: Vec<Value>) {
+        self.with(|s| {
+            for tx in txs {
+                let at = tx["consensus_timestamp"].as_str().and_then(query::nanos).expect("a consensus_timestamp");
+                s.insert_transaction(at, tx);
+            }
+        });
     }
 
     /// Adds consensus nodes `0..count` with stake, each listing `endpoint(i)` as its gRPC endpoint.
@@ -260,6 +259,53 @@ impl FakeMirror {
         });
     }
 
+    /// Starts a mirror holding the synthetic network `sim` (its accounts, no transactions yet) besides the
+    /// system accounts 0.0.3-0.0.6, 0.0.98, 0.0.800 and 0.0.801.
+    pub fn network(sim: Sim) -> FakeMirror {
+        let m = FakeMirror::start();
+        m.with(|s| s.network = Some(network::Generator::new(&sim, &mut s.accounts)));
+        m
+    }
+
+    /// Appends `n` random transactions to the network's stream, at increasing consensus times, and moves the
+    /// balances by their transfers.
+    pub fn advance(&self, n: usize) {
+        self.with(|s| {
+            let mut generator = s.network.take().expect("advance needs FakeMirror::network");
+            let mut made = 0;
+            while made < n {
+                for (at, tx) in generator.next(&mut s.accounts, n - made) {
+                    s.insert_transaction(at, tx);
+                    made += 1;
+                }
+            }
+            s.network = Some(generator);
+        });
+    }
+
+    /// Every account's hbar balance (tinybars) as the fake serves it now.
+    pub fn hbar_balances(&self) -> BTreeMap<String, i64> {
+        self.with(|s| s.accounts.values().map(|a| (a.id.to_string(), a.tinybars)).collect())
+    }
+
+    /// Every (account, token) balance in the token's smallest units, associated tokens only.
+    pub fn token_balances(&self) -> BTreeMap<(String, String), i64> {
+        self.with(|s| {
+            let pairs = s.accounts.values().flat_map(|a| a.tokens.iter().map(move |(t, (b, _))| (a.id, *t, *b)));
+            pairs.map(|(a, t, b)| ((a.to_string(), t.to_string()), b)).collect()
+        })
+    }
+
+    /// The consensus timestamp of the newest transaction, as the API writes it.
+    pub fn head(&self) -> Option<String> {
+        self.with(|s| s.transactions.last().map(|(at, _)| query::timestamp(*at)))
+    }
+
+    /// How many transactions the fake holds.
+    pub fn transaction_count(&self) -> usize {
+        self.with(|s| s.transactions.len())
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<Request> {
         self.with(|s| s.requests.clone())
@@ -273,6 +319,18 @@ impl FakeMirror {
     /// Requests for exactly `path`.
     pub fn hits(&self, path: &str) -> usize {
         self.requests().iter().filter(|r| r.path == path).count()
+    }
+}
+
+impl State {
+    fn account_mut(&mut self, id: &str) -> &mut Account {
+        let id = Id::parse(id).expect("an account id like 0.0.1001");
+        self.accounts.get_mut(&id).expect("an account added before")
+    }
+
+    fn insert_transaction(&mut self, at: i128, tx: Value) {
+        let i = self.transactions.partition_point(|(t, _)| *t <= at);
+        self.transactions.insert(i, (at, tx));
     }
 }
 
@@ -359,19 +417,25 @@ async fn handle(state: Arc<Mutex<State>>, uri: Uri, headers: HeaderMap) -> Respo
     }
     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let s = state.lock().expect("state");
-    let (status, body) = route(&s, &path, &params);
-    respond(status, &body, &[])
+    let (status, body) = route(&s, &path, &params, &Query::parse(&query));
+    drop(s);
+    // The API repeats `links.next` in a `Link` header.
+    match body["links"]["next"].as_str() {
+        Some(next) => respond(status, &body, &[("link", &format!("<{next}>; rel=\"next\""))]),
+        None => respond(status, &body, &[]),
+    }
 }
 
-fn route(s: &State, path: &str, params: &[(String, String)]) -> (u16, Value) {
+fn route(s: &State, path: &str, params: &[(String, String)], q: &Query) -> (u16, Value) {
     if let Some((status, body)) = s.statics.get(path) {
         return (*status, body.clone());
     }
     let segments: Vec<&str> = path.trim_start_matches("/api/v1/").split('/').collect();
     match segments.as_slice() {
+        ["accounts"] => accounts::list(&s.accounts, q),
         ["accounts", id] => account(s, id),
         ["accounts", id, "tokens"] => tokens(s, id, params),
-        ["transactions"] => transactions(s, params),
+        ["transactions"] => transactions::list(&s.transactions, q),
         ["transactions", id] => transaction(s, id),
         ["network", "nodes"] => nodes(s, params),
         ["blocks"] => {
@@ -382,8 +446,11 @@ fn route(s: &State, path: &str, params: &[(String, String)]) -> (u16, Value) {
     }
 }
 
-fn find_account<'a>(s: &'a State, id: &str) -> Option<&'a Value> {
-    s.accounts.iter().find(|a| a["account"] == id || a["evm_address"] == id)
+fn find_account<'a>(s: &'a State, id: &str) -> Option<&'a Account> {
+    match Id::parse(id) {
+        Some(id) => s.accounts.get(&id),
+        None => s.accounts.values().find(|a| a.evm_address() == id),
+    }
 }
 
 fn valid_account_id(id: &str) -> bool {
@@ -397,7 +464,7 @@ fn account(s: &State, id: &str) -> (u16, Value) {
         return error_body(400, "Invalid parameter: idOrAliasOrEvmAddress");
     }
     match find_account(s, id) {
-        Some(a) => (200, a.clone()),
+        Some(a) => (200, a.body()),
         None => error_body(404, "Not found"),
     }
 }
@@ -410,12 +477,6 @@ fn limit(params: &[(String, String)], default: usize, cap: usize) -> usize {
     param(params, "limit").next().and_then(|l| l.parse().ok()).unwrap_or(default).min(cap)
 }
 
-/// A `seconds.nanos` string as a sortable pair.
-fn ts(s: &str) -> (i64, u32) {
-    let (a, b) = s.split_once('.').unwrap_or((s, "0"));
-    (a.parse().unwrap_or(0), format!("{b:0<9}").parse().unwrap_or(0))
-}
-
 fn query_without(params: &[(String, String)], drop: &dyn Fn(&str, &str) -> bool) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in params.iter().filter(|(k, v)| !drop(k, v) && k != "_page") {
@@ -424,53 +485,9 @@ fn query_without(params: &[(String, String)], drop: &dyn Fn(&str, &str) -> bool)
     q.finish()
 }
 
-fn transactions(s: &State, params: &[(String, String)]) -> (u16, Value) {
-    let accounts: Vec<&str> = param(params, "account.id").collect();
-    let asc = param(params, "order").next() == Some("asc");
-    let limit = limit(params, 25, 100);
-    let mut matching: Vec<&Value> = s
-        .transactions
-        .iter()
-        .filter(|t| {
-            accounts.is_empty()
-                || accounts.iter().any(|a| {
-                    t["transfers"].as_array().is_some_and(|ts| ts.iter().any(|x| x["account"] == *a))
-                        || t["transaction_id"].as_str().is_some_and(|id| id.starts_with(&format!("{a}-")))
-                })
-        })
-        .filter(|t| {
-            let at = ts(t["consensus_timestamp"].as_str().unwrap_or("0"));
-            param(params, "timestamp").all(|f| {
-                let (op, v) = f.split_once(':').unwrap_or(("eq", f));
-                let v = ts(v);
-                match op {
-                    "gte" => at >= v,
-                    "gt" => at > v,
-                    "lte" => at <= v,
-                    "lt" => at < v,
-                    _ => at == v,
-                }
-            })
-        })
-        .filter(|t| param(params, "transactiontype").all(|k| t["name"] == k))
-        .filter(|t| param(params, "result").all(|r| (t["result"] == "SUCCESS") == (r == "success")))
-        .collect();
-    matching.sort_by_key(|t| ts(t["consensus_timestamp"].as_str().unwrap_or("0")));
-    if !asc {
-        matching.reverse();
-    }
-    let page: Vec<Value> = matching.iter().take(limit).map(|v| (*v).clone()).collect();
-    let next = (page.len() == limit).then(|| {
-        let last = page.last().and_then(|t| t["consensus_timestamp"].as_str()).unwrap_or("0");
-        let op = if asc { "gt" } else { "lt" };
-        let base = query_without(params, &|k, v| k == "timestamp" && (v.starts_with("lt:") || v.starts_with("gt:")));
-        format!("/api/v1/transactions?{base}&timestamp={op}:{last}")
-    });
-    (200, json!({"transactions": page, "links": {"next": next}}))
-}
-
 fn transaction(s: &State, id: &str) -> (u16, Value) {
-    let found: Vec<Value> = s.transactions.iter().filter(|t| t["transaction_id"] == id).cloned().collect();
+    let found: Vec<Value> =
+        s.transactions.iter().filter(|(_, t)| t["transaction_id"] == id).map(|(_, t)| t.clone()).collect();
     if found.is_empty() {
         return error_body(404, "Not found");
     }
@@ -515,8 +532,7 @@ fn nodes(s: &State, params: &[(String, String)]) -> (u16, Value) {
 
 fn tokens(s: &State, id: &str, params: &[(String, String)]) -> (u16, Value) {
     let Some(a) = find_account(s, id) else { return error_body(404, "Not found") };
-    let key = a["account"].as_str().unwrap_or("");
-    let rels = s.tokens.get(key).cloned().unwrap_or_default();
+    let rels = a.relationships();
     let id_of = |t: &Value| t["token_id"].as_str().and_then(|t| t.rsplit('.').next()?.parse().ok()).unwrap_or(0);
     let path = format!("/api/v1/accounts/{id}/tokens");
     (

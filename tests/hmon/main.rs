@@ -15,6 +15,7 @@ mod config;
 mod delivery;
 mod durable;
 mod examples;
+mod fake_network;
 mod generated;
 mod hostile;
 mod network;
