@@ -8,8 +8,11 @@
 //! get no sample rather than a cached value passed off as fresh.
 
 pub mod accounts;
+pub mod bulk;
 pub mod cursors;
+pub mod ledger;
 pub mod network;
+pub mod watchlist;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
