@@ -12,6 +12,7 @@ pub mod bulk;
 pub mod cursors;
 pub mod ledger;
 pub mod network;
+pub mod stream;
 pub mod watchlist;
 
 use std::future::Future;

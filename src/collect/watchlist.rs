@@ -94,6 +94,11 @@ impl TokenTable {
         t
     }
 
+    /// The number of `token_id`, if met.
+    pub fn lookup(&self, token_id: &str) -> Option<u32> {
+        self.index.get(token_id).copied()
+    }
+
     /// The token's id as the mirror writes it.
     pub fn id(&self, token: u32) -> &str {
         &self.ids[token as usize]
