@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod cursors;
 pub mod ledger;
+pub mod mode;
 pub mod network;
 pub mod stream;
 pub mod watchlist;
