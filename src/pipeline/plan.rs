@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::alert::rule::Rule;
 use crate::collect::accounts::{AccountsTuning, WatchedAccount};
+use crate::collect::mode::ModeSetting;
 use crate::collect::MIN_INTERVAL;
 use crate::config::LoadedConfig;
 use crate::error::Error;
@@ -21,6 +22,8 @@ pub struct Plan {
     pub interval: Duration,
     pub nodes_interval: Duration,
     pub tuning: AccountsTuning,
+    /// Per-account batches, the network stream, or whichever costs less (`[collect] mode`).
+    pub mode: ModeSetting,
     pub rate_limit: f64,
     pub probe_timeout: Duration,
     /// Samples older than this are deleted from the store.
@@ -113,6 +116,10 @@ impl Plan {
                 format!("{batch_size} is out of range: expected 1 to 100"),
             ));
         }
+        let mode = match &collect.mode {
+            Some(m) => m.parse::<ModeSetting>().map_err(|e| config.error_at(&["collect"], "mode", e))?,
+            None => ModeSetting::default(),
+        };
         let retention = match file.store.as_ref().and_then(|s| s.retention.as_ref()) {
             Some(r) => parse_duration(r, "retention").map_err(|e| config.error_at(&["store"], "retention", e))?,
             None => crate::store::DEFAULT_RETENTION,
@@ -134,6 +141,7 @@ impl Plan {
             interval,
             nodes_interval,
             tuning,
+            mode,
             rate_limit,
             probe_timeout,
             retention,
