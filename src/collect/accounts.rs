@@ -253,7 +253,7 @@ impl Collector for AccountsCollector {
                     true => SINGLE_CYCLE_REQUESTS,
                     false => mode::cycle_budget(self.scale.rate_limit, self.scale.interval),
                 };
-                self.streaming.cycle(&mut self.shared, requests, &mut errors).await
+                self.streaming.cycle(&mut self.shared, now, requests, &mut errors).await
             }
         };
         if self.scalable() {

@@ -88,36 +88,46 @@ impl Streaming {
         self.hurry = false;
     }
 
-    /// One cycle of at most `requests` requests.
-    pub async fn cycle(&mut self, shared: &mut Shared, requests: usize, errors: &mut Vec<String>) -> Vec<Sample> {
+    /// One cycle of at most `requests` requests; `now` stamps the samples.
+    pub async fn cycle(
+        &mut self,
+        shared: &mut Shared,
+        now: Timestamp,
+        requests: usize,
+        errors: &mut Vec<String>,
+    ) -> Vec<Sample> {
         let errors_before = errors.len();
         let mut left = requests;
-        if self.stream.cursor.is_none() {
+        let starting = self.stream.cursor.is_none();
+        if starting {
             left = left.saturating_sub(1);
             if !self.start(shared, errors).await {
                 self.hurry = false;
                 return Vec::new();
             }
-        } else if !self.stream.at_head {
-            // Reads need a recent head for their brackets.
-            left = left.saturating_sub(1);
-            self.observe_head(shared, errors).await;
         }
+        // Reads first, but the stream gets at least a page.
         let (lists, more_unknown) = {
             let ledger = &shared.ledger;
             self.queue.plan(left.saturating_sub(1), |a| ledger.get(a).is_none())
         };
         left = left.saturating_sub(lists.len());
-        let token_lists = self.queue.token_lists(left.saturating_sub(1));
-        left = left.saturating_sub(token_lists.len());
+        if !lists.is_empty() && !starting && !self.stream.at_head && left >= 2 {
+            // A recent head narrows the reads' brackets (an old one is safe, only wider).
+            left -= 1;
+            self.observe_head(shared, errors).await;
+        }
         let mut confirmed = vec![false; shared.watch.len()];
         self.read_accounts(shared, lists, &mut confirmed, errors).await;
+        // After the reads, which may have met tokens of unknown decimals.
+        let token_lists = self.queue.token_lists(left.saturating_sub(1));
+        left = left.saturating_sub(token_lists.len());
         self.read_token_lists(shared, token_lists, errors).await;
         let effects = self.follow(shared, left.max(1), errors).await;
-        let mut samples = self.samples(shared, effects.as_ref(), &confirmed);
+        let mut samples = self.samples(shared, now, effects.as_ref(), &confirmed);
         if let Some(cursor) = self.stream.cursor {
             let lag = cursor.seconds_until(Timestamp::now()).max(0.0);
-            samples.push(Sample::new("accounts_stream_lag_seconds", &[], lag, Timestamp::now()));
+            samples.push(Sample::new("accounts_stream_lag_seconds", &[], lag, now));
         }
         self.report_missing(shared, errors);
         let behind = effects.is_some() && !self.stream.at_head;
@@ -319,8 +329,7 @@ impl Streaming {
 
     /// With the stream read this cycle: every known balance (the stream confirmed it) and every account's count;
     /// without: only the balances read this cycle.
-    fn samples(&self, shared: &Shared, effects: Option<&Effects>, confirmed: &[bool]) -> Vec<Sample> {
-        let now = Timestamp::now();
+    fn samples(&self, shared: &Shared, now: Timestamp, effects: Option<&Effects>, confirmed: &[bool]) -> Vec<Sample> {
         let mut out = Vec::with_capacity(shared.watch.len() * 2 + 1);
         for (a, w) in shared.watch.iter().enumerate() {
             let confirmed = effects.is_some() || confirmed[a];

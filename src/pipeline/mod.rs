@@ -161,8 +161,12 @@ impl Monitor {
         let model = writer.handle();
 
         if !plan.accounts.is_empty() {
-            let scale =
-                ScaleTuning { mode: plan.mode, rate_limit: plan.rate_limit, interval: plan.interval, single_cycle: once };
+            let scale = ScaleTuning {
+                mode: plan.mode,
+                rate_limit: plan.rate_limit,
+                interval: plan.interval,
+                single_cycle: once,
+            };
             let c = AccountsCollector::new(client.clone(), plan.accounts.clone(), plan.tuning)
                 .with_scale(scale)
                 .with_cursor_store(db.clone());
