@@ -117,7 +117,7 @@ impl AccountsCollector {
             scale: ScaleTuning::default(),
             mode: Mode::Batches,
             batches: Batches::new(n, tuning),
-            streaming: Streaming::new(n, tuning.concurrency),
+            streaming: Streaming::new(n),
             cursor_store: None,
             loaded: false,
             blocks_rate: None,

@@ -36,6 +36,9 @@ pub const MAX_CATCH_UP: Duration = Duration::from_secs(50 * 86_400);
 /// Transactions per page (the API's maximum).
 const PAGE: usize = 100;
 
+/// Reads in flight at once: the rate limit paces them, this only hides the round trips.
+const IN_FLIGHT: usize = 16;
+
 /// Ids named in the error about accounts the mirror does not know.
 const NAMED_MISSING: usize = 5;
 
@@ -44,7 +47,6 @@ const NAMED_MISSING: usize = 5;
 pub struct Streaming {
     pub stream: Stream,
     queue: ReadQueue,
-    concurrency: usize,
     /// Where counting starts for each account, for the next start of the stream.
     starts: Vec<Option<Timestamp>>,
     /// The newest consensus timestamp known to be on the mirror.
@@ -63,11 +65,10 @@ fn now_plus(d: Duration) -> Timestamp {
 }
 
 impl Streaming {
-    pub fn new(accounts: usize, concurrency: usize) -> Self {
+    pub fn new(accounts: usize) -> Self {
         Self {
             stream: Stream::default(),
             queue: ReadQueue::new(accounts),
-            concurrency: concurrency.max(1),
             starts: vec![None; accounts],
             head: None,
             drift: 0,
@@ -191,7 +192,7 @@ impl Streaming {
                 let result = client.accounts_by_id(&ids).await;
                 (accounts, result, now_plus(CLOCK_MARGIN))
             })
-            .buffer_unordered(self.concurrency)
+            .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
         for (accounts, result, hi) in answers {
@@ -258,7 +259,7 @@ impl Streaming {
                 .map(|a| async move {
                     (a, client.account_tokens(&watch.get(a as usize).text).await, now_plus(CLOCK_MARGIN))
                 })
-                .buffer_unordered(self.concurrency)
+                .buffer_unordered(IN_FLIGHT)
                 .collect()
                 .await;
         let asked: HashSet<u32> = answers.iter().map(|(a, ..)| *a).collect();

@@ -25,15 +25,22 @@ pub struct WatchList {
 }
 
 impl WatchList {
-    /// The list of `accounts`; an id given twice is found at its first place.
+    /// The list of `accounts`; an id given twice is watched once, at its first place, with the first label that
+    /// is not empty.
     pub fn new(accounts: Vec<WatchedAccount>) -> Self {
-        let mut index = HashMap::with_capacity(accounts.len());
-        let accounts: Vec<Watched> =
-            accounts.into_iter().map(|a| Watched { id: a.id, text: a.id.to_string(), label: a.label }).collect();
-        for (i, a) in accounts.iter().enumerate() {
-            index.entry(a.id).or_insert(i as u32);
+        let mut index: HashMap<EntityId, u32> = HashMap::with_capacity(accounts.len());
+        let mut list: Vec<Watched> = Vec::with_capacity(accounts.len());
+        for a in accounts {
+            match index.get(&a.id) {
+                Some(&i) if list[i as usize].label.is_empty() => list[i as usize].label = a.label,
+                Some(_) => {}
+                None => {
+                    index.insert(a.id, list.len() as u32);
+                    list.push(Watched { id: a.id, text: a.id.to_string(), label: a.label });
+                }
+            }
         }
-        Self { accounts, index }
+        Self { accounts: list, index }
     }
 
     pub fn len(&self) -> usize {
@@ -130,7 +137,7 @@ mod tests {
     #[test]
     fn accounts_are_found_by_their_text_and_only_in_full_form() {
         let list = watched(&["0.0.8", "0.0.98", "1.2.3", "0.0.8"]);
-        assert_eq!(list.len(), 4);
+        assert_eq!(list.len(), 3, "watched once");
         assert_eq!((list.find("0.0.8"), list.find("0.0.98"), list.find("1.2.3")), (Some(0), Some(1), Some(2)));
         for other in ["0.0.9", "0.0.", "0.0.8.1", "8", "0x0000000000000000000000000000000000000008", "", "0.0.-8"] {
             assert_eq!(list.find(other), None, "{other}");
