@@ -298,3 +298,65 @@ fn a_failed_stream_confirms_only_what_was_read() {
     assert_eq!(count(&second.samples, "account_transactions"), 60);
     assert_eq!(second.errors, ["balances: not found on the mirror: 0.0.5059"]);
 }
+
+/// `[collect]` of a config with `accounts` watched.
+fn config_with(accounts: &[String], collect: &str) -> String {
+    let mut text = format!("{}\n[collect]\n{collect}\n", crate::FAST_RETRIES);
+    for id in accounts {
+        text.push_str(&format!("\n[[accounts]]\nid = \"{id}\"\n"));
+    }
+    text
+}
+
+/// The samples named `name` among `watch --json` output lines.
+fn printed(stdout: &str, name: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["type"] == "sample" && e["name"] == name)
+        .collect()
+}
+
+#[test]
+fn watch_once_in_stream_mode_reads_everything_in_one_cycle_and_cron_runs_carry_on() {
+    let env = crate::Env::start();
+    let ids = ids(150);
+    let mut rows: Vec<Row<'_>> =
+        ids.iter().map(|id| (id.as_str(), 100_000_000, "1700000000.000000000", &[][..])).collect();
+    rows[7] = ("0.0.5007", 100_000_000, "1700000000.000000000", &[("0.0.7777", 1234)]);
+    env.mirror.set_static("/api/v1/accounts", 200, listed(&rows));
+    // Its own token list gives the decimals.
+    env.mirror.account("0.0.5007", 100_000_000, &[("0.0.7777", 1234, 2)]);
+    env.mirror.transfer(Tx::new("0.0.9", "0.0.8", 1, 1_700_000_000));
+    // A budget of 4 requests a cycle (3 a second for 2 s, 80 %): one cycle could not start the stream, read 150
+    // accounts and a token list and follow the stream, but a single run does it all.
+    env.write_config(&config_with(&ids, "mode = \"stream\"\nrate_limit = 3\ninterval = \"2s\""));
+    let (code, stdout, stderr) = crate::run(env.hmon().args(["watch", "--once", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(printed(&stdout, "account_balance_hbar").len(), 150);
+    let token = printed(&stdout, "account_token_balance");
+    assert_eq!((token.len(), token[0]["value"].as_f64()), (1, Some(12.34)));
+    assert_eq!(printed(&stdout, "accounts_streaming")[0]["value"], 1.0);
+    assert_eq!(env.mirror.hits("/api/v1/accounts"), 2);
+
+    env.mirror.transfer(Tx::new("0.0.5001", "0.0.5002", 5, 1_700_000_010));
+    let (code, stdout, stderr) = crate::run(env.hmon().args(["watch", "--once", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let counted = |stdout: &str| -> f64 {
+        printed(stdout, "account_transactions").iter().map(|s| s["value"].as_f64().unwrap()).sum()
+    };
+    assert_eq!(counted(&stdout), 2.0, "0.0.5001 and 0.0.5002, once each");
+    let (code, stdout, stderr) = crate::run(env.hmon().args(["watch", "--once", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(counted(&stdout), 0.0, "not again");
+}
+
+#[test]
+fn an_unknown_mode_is_refused_with_the_choices() {
+    let env = crate::Env::start();
+    env.write_config(&config_with(&ids(1), "mode = \"fast\""));
+    let (code, _, stderr) = crate::run(env.hmon().args(["watch", "--once"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("'fast' is not a mode: expected \"auto\", \"batches\" or \"stream\""), "{stderr}");
+    assert!(stderr.contains("mode"), "{stderr}");
+}
