@@ -14,6 +14,7 @@ pub mod cursors;
 pub mod ledger;
 pub mod mode;
 pub mod network;
+pub mod pages;
 pub mod stream;
 pub mod streaming;
 pub mod watchlist;

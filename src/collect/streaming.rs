@@ -15,6 +15,7 @@ use futures::{stream as futures_stream, StreamExt};
 use super::accounts::{push_balances, Shared};
 use super::bulk::{merge, merge_token_list, Merged, Read, ReadQueue};
 use super::ledger::Cut;
+use super::pages;
 use super::stream::{Book, Effects, Stream};
 use crate::ids::EntityId;
 use crate::metrics::Sample;
@@ -29,12 +30,9 @@ pub const START_MARGIN: Duration = Duration::from_secs(15);
 /// How far after its answer a read's cut may be in consensus time: the host's clock may be a little behind.
 pub const CLOCK_MARGIN: Duration = Duration::from_secs(5);
 
-/// A stored cursor older than this is not caught up from (the mirror may only serve 60 days of transactions): the
-/// stream starts at the head, and the transactions in between go uncounted.
+/// A stored cursor further than this behind the mirror's newest transaction is not caught up from (the mirror may
+/// only serve 60 days of transactions): the stream starts at the head, and the transactions between go uncounted.
 pub const MAX_CATCH_UP: Duration = Duration::from_secs(50 * 86_400);
-
-/// Transactions per page (the API's maximum).
-const PAGE: usize = 100;
 
 /// Reads in flight at once: the rate limit paces them, this only hides the round trips.
 const IN_FLIGHT: usize = 16;
@@ -141,7 +139,7 @@ impl Streaming {
         let Some(head) = self.observe_head(shared, errors).await else { return false };
         let anchor = head.minus(START_MARGIN);
         let mut at = self.starts.iter().flatten().min().map_or(anchor, |oldest| (*oldest).min(anchor));
-        if at.seconds_until(Timestamp::now()) > MAX_CATCH_UP.as_secs_f64() {
+        if at.seconds_until(head) > MAX_CATCH_UP.as_secs_f64() {
             tracing::warn!(cursor = %at, "the stored accounts cursor is too old to catch up from: starting at the newest transaction");
             at = anchor;
         }
@@ -283,33 +281,26 @@ impl Streaming {
         }
     }
 
-    /// Reads up to `pages` pages of the stream; `None` when not one page could be read.
+    /// Reads up to `pages` pages of the stream ([`pages::windows`]); `None` when not one page could be read.
     async fn follow(&mut self, shared: &mut Shared, pages: usize, errors: &mut Vec<String>) -> Option<Effects> {
-        let from = self.stream.cursor;
-        let mut effects = Effects::new(shared.watch.len());
-        let mut read_any = false;
-        for _ in 0..pages {
-            let Some(cursor) = self.stream.cursor else { break };
-            let page = match shared.client.network_transactions(cursor, PAGE).await {
-                Ok(page) => page,
-                Err(e) => {
-                    errors.push(format!("network transactions: {e}"));
-                    self.stream.at_head = false;
-                    break;
-                }
-            };
-            read_any = true;
-            let mut book = Book { watch: &shared.watch, tokens: &mut shared.tokens, ledger: &mut shared.ledger };
-            self.stream.apply_page(&page, &mut book, &mut effects);
-            self.stream.at_head = page.len() < PAGE;
-            if self.stream.at_head {
-                break;
-            }
-            if self.stream.cursor == Some(cursor) {
-                errors.push(format!("network transactions: a full page after {cursor} moved nothing"));
-                break;
-            }
+        let from = self.stream.cursor?;
+        let elapsed = self.last_page.map_or(Duration::ZERO, |t| t.elapsed());
+        // Where the head is thought to be: at the head last cycle, as much consensus time later as has passed
+        // since; behind, the newest transaction seen.
+        let head = match self.stream.at_head {
+            true => from.plus(elapsed),
+            false => self.head.unwrap_or(from),
+        };
+        let windows = pages::windows(from, head, self.stream.rate, pages);
+        let fetched = pages::fetch(&shared.client, &windows, pages).await;
+        errors.extend(fetched.error);
+        self.stream.at_head = fetched.at_head;
+        if fetched.pages == 0 {
+            return None;
         }
+        let mut effects = Effects::new(shared.watch.len());
+        let mut book = Book { watch: &shared.watch, tokens: &mut shared.tokens, ledger: &mut shared.ledger };
+        self.stream.apply_page(&fetched.transactions, &mut book, &mut effects);
         errors.extend(effects.skipped.drain(..).take(NAMED_MISSING));
         for &a in &effects.reread {
             self.queue.read_again(a);
@@ -320,12 +311,9 @@ impl Streaming {
         if self.stream.at_head {
             self.head = self.head.max(self.stream.cursor);
         }
-        if read_any {
-            let elapsed = self.last_page.map_or(Duration::ZERO, |t| t.elapsed());
-            self.stream.measure(from, effects.transactions, elapsed);
-            self.last_page = Some(Instant::now());
-        }
-        read_any.then_some(effects)
+        self.stream.measure(Some(from), effects.transactions, elapsed);
+        self.last_page = Some(Instant::now());
+        Some(effects)
     }
 
     /// With the stream read this cycle: every known balance (the stream confirmed it) and every account's count;

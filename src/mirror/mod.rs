@@ -120,9 +120,10 @@ pub fn accounts_by_id_path(ids: &[EntityId]) -> String {
     path
 }
 
-/// The path of one page of every transaction after `after`, oldest first.
-pub fn network_transactions_path(after: Timestamp, limit: usize) -> String {
-    format!("/api/v1/transactions?timestamp=gt:{after}&order=asc&limit={}", limit.clamp(1, 100))
+/// The path of one page of every transaction after `after` (and at or before `until`), oldest first.
+pub fn network_transactions_path(after: Timestamp, until: Option<Timestamp>, limit: usize) -> String {
+    let until = until.map(|u| format!("&timestamp=lte:{u}")).unwrap_or_default();
+    format!("/api/v1/transactions?timestamp=gt:{after}{until}&order=asc&limit={}", limit.clamp(1, 100))
 }
 
 impl MirrorClient {
@@ -140,7 +141,17 @@ impl MirrorClient {
     /// first. A page shorter than `limit` means the mirror has nothing newer yet; `links.next` is not used (it is
     /// null at the head, so callers keep their own cursor).
     pub async fn network_transactions(&self, after: Timestamp, limit: usize) -> Result<Vec<Transaction>, MirrorError> {
-        let page: TransactionsPage = self.get(&network_transactions_path(after, limit)).await?;
+        self.network_transactions_until(after, None, limit).await
+    }
+
+    /// [`MirrorClient::network_transactions`] within a window: after `after`, at or before `until`.
+    pub async fn network_transactions_until(
+        &self,
+        after: Timestamp,
+        until: Option<Timestamp>,
+        limit: usize,
+    ) -> Result<Vec<Transaction>, MirrorError> {
+        let page: TransactionsPage = self.get(&network_transactions_path(after, until, limit)).await?;
         Ok(page.transactions)
     }
 
@@ -228,9 +239,14 @@ mod tests {
         );
         let many: Vec<EntityId> = (1..=150).map(|num| EntityId { shard: 0, realm: 0, num }).collect();
         assert_eq!(accounts_by_id_path(&many).matches("account.id=").count(), 100);
+        let at = Timestamp { secs: 1_700_000_000, nanos: 7 };
         assert_eq!(
-            network_transactions_path(Timestamp { secs: 1_700_000_000, nanos: 7 }, 500),
+            network_transactions_path(at, None, 500),
             "/api/v1/transactions?timestamp=gt:1700000000.000000007&order=asc&limit=100"
+        );
+        assert_eq!(
+            network_transactions_path(at, Some(Timestamp { secs: 1_700_000_010, nanos: 0 }), 100),
+            "/api/v1/transactions?timestamp=gt:1700000000.000000007&timestamp=lte:1700000010.000000000&order=asc&limit=100"
         );
     }
 
