@@ -60,10 +60,14 @@ impl Batches {
         self.floors = starts.iter().enumerate().filter_map(|(a, t)| Some((a as u32, (*t)?))).collect();
     }
 
-    /// Takes over from the stream, whose cursor was `cursor`: every batch goes on from it.
+    /// Takes over from the stream, whose cursor was `cursor`: every batch goes on from it. A stream that never
+    /// started (`None`) leaves the batches' cursors as they were.
     pub fn take_over(&mut self, cursor: Option<Timestamp>) {
-        self.cursors.iter_mut().for_each(|c| *c = cursor);
-        self.floors.clear();
+        if let Some(cursor) = cursor {
+            self.cursors.iter_mut().for_each(|c| *c = Some(cursor));
+            self.floors.clear();
+        }
+        // The balances the stream's reads left are kept; accounts without one are read as due.
         self.started = true;
     }
 
@@ -266,4 +270,40 @@ async fn read_balance(client: &MirrorClient, id: &str, known: &TokenTable) -> an
     }
     let as_of = balance.timestamp.as_deref().and_then(|t| t.parse().ok());
     Ok(Reading { tinybars: balance.balance, as_of, tokens, decimals })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(secs: i64) -> Timestamp {
+        Timestamp { secs, nanos: 0 }
+    }
+
+    const TUNING: AccountsTuning = AccountsTuning { batch_size: 2, refresh_cycles: 10, concurrency: 1 };
+
+    #[test]
+    fn a_batch_starts_from_its_oldest_cursor_and_keeps_the_others_as_floors() {
+        let mut batches = Batches::new(5, TUNING);
+        // Batches [0, 1], [2, 3], [4]; account 3 has no cursor.
+        batches.start_from(&[Some(ts(10)), Some(ts(7)), Some(ts(9)), None, Some(ts(4))]);
+        assert_eq!(batches.cursors, [Some(ts(7)), None, Some(ts(4))]);
+        // Each account's own cursor survives: the later of its batch's and its floor.
+        assert_eq!(batches.starts(5), [Some(ts(10)), Some(ts(7)), Some(ts(9)), None, Some(ts(4))]);
+        batches.cursors[0] = Some(ts(8));
+        assert_eq!(batches.starts(5)[..2], [Some(ts(10)), Some(ts(8))]);
+    }
+
+    #[test]
+    fn taking_over_from_the_stream_goes_on_from_its_cursor() {
+        let mut batches = Batches::new(3, TUNING);
+        batches.start_from(&[Some(ts(1)), Some(ts(2)), Some(ts(3))]);
+        batches.take_over(Some(ts(20)));
+        assert_eq!(batches.starts(3), [Some(ts(20)); 3]);
+        assert!(batches.started, "no first cycle that reads every balance again");
+        let mut fresh = Batches::new(3, TUNING);
+        fresh.start_from(&[Some(ts(1)), None, Some(ts(3))]);
+        fresh.take_over(None);
+        assert_eq!(fresh.starts(3), [Some(ts(1)), None, Some(ts(3))], "a stream that never started changes nothing");
+    }
 }
