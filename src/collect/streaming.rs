@@ -128,9 +128,11 @@ impl Streaming {
             let lag = cursor.seconds_until(Timestamp::now()).max(0.0);
             samples.push(Sample::new("accounts_stream_lag_seconds", &[], lag, now));
         }
-        self.report_missing(shared, errors);
         let behind = effects.is_some() && !self.stream.at_head;
+        // Not after a failure (the mirror gets the interval to recover); accounts it does not know are no failure
+        // of this cycle.
         self.hurry = errors.len() == errors_before && (more_unknown || behind);
+        self.report_missing(shared, errors);
         samples
     }
 
