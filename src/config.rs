@@ -160,6 +160,9 @@ pub struct CollectSection {
     pub rate_limit: Option<f64>,
     /// Accounts per `/transactions` request (default 50, at most 100).
     pub batch_size: Option<usize>,
+    /// How watched accounts are followed: "auto" (default: whichever costs fewer requests), "batches"
+    /// (`/transactions` per batch of accounts) or "stream" (every transaction of the network).
+    pub mode: Option<String>,
     /// Time limit of each node probe (default "3s").
     pub probe_timeout: Option<String>,
     /// Cycles of its collector a series may miss before its alerts resolve with "no data" (default 5).

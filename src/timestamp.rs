@@ -34,6 +34,12 @@ impl Timestamp {
         Self::from_nanos(total)
     }
 
+    /// This time plus `d`, saturating.
+    pub fn plus(self, d: Duration) -> Self {
+        let total = i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos) + d.as_nanos() as i128;
+        Self::from_nanos(total)
+    }
+
     fn from_nanos(total: i128) -> Self {
         let secs = total.div_euclid(1_000_000_000);
         let nanos = total.rem_euclid(1_000_000_000) as u32;

@@ -1,26 +1,29 @@
-//! Watched accounts: balances, token balances and new transactions, economically.
+//! Watched accounts: balances, token balances and new transactions, economically at any list size.
 //!
-//! Each cycle asks `/transactions` about many accounts at once (several `account.id` values per request, from a
-//! cursor per batch), re-reads balances only of accounts that had transactions, and refreshes the rest slowly,
-//! a slice per cycle. With little activity a cycle costs about `N/batch + N/refresh_cycles` requests, not `N`.
+//! Two ways to follow the accounts, chosen each cycle by what they cost in mirror requests ([`super::mode`]):
+//! - per-account batches ([`super::batches`]) for short lists: `/transactions` for 50 accounts a request,
+//!   balances re-read one account at a time;
+//! - the network stream ([`super::streaming`]) for long lists: every transaction of the network from one cursor,
+//!   applied to balances read 100 accounts a request. Its cost follows the network's transaction rate, not the
+//!   list.
 //!
-//! An account's balances are emitted only when this cycle confirmed them: its batch's `/transactions` query
-//! succeeded (showing whether it changed) and, if its balance was read this cycle, the read succeeded. Its
-//! `account_transactions` count is emitted only when its batch's query succeeded. A failing mirror thus leaves
-//! gaps instead of cached values passed off as fresh.
-//!
-//! With a cursor store ([`AccountsCollector::with_cursor_store`]) the cursors outlive the process.
+//! Both keep the same balances ([`Ledger`]), so a switch re-reads nothing, and both count `account_transactions`
+//! from durable cursors (the store's `kv` table, written with the cycle's alert state), so a restart or a switch
+//! neither misses nor counts twice a transaction. A balance is emitted only when this cycle confirmed it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use futures::{stream, StreamExt};
-
-use super::cursors::{CursorStore, StoredCursors, KEY};
+use super::batches::Batches;
+use super::cursors::CursorStore;
+use super::ledger::{Known, Ledger};
+use super::mode::{self, Mode, ModeSetting};
+use super::streaming::Streaming;
+use super::watchlist::{TokenTable, WatchList, Watched};
 use super::{Collector, Cycle};
-use crate::ids::{AccountRef, EntityId};
+use crate::ids::EntityId;
 use crate::metrics::Sample;
-use crate::mirror::{MirrorClient, TransactionQuery};
+use crate::mirror::MirrorClient;
 use crate::store::Db;
 use crate::timestamp::Timestamp;
 
@@ -31,7 +34,7 @@ pub struct WatchedAccount {
     pub label: String,
 }
 
-/// How economical to be.
+/// How economical to be with per-account batches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccountsTuning {
     /// Accounts per `/transactions` request.
@@ -48,194 +51,182 @@ impl Default for AccountsTuning {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct Known {
-    tinybars: i64,
-    /// token id -> balance in smallest units.
-    tokens: BTreeMap<String, i64>,
+/// When the stream may be used, and the budget it plans with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScaleTuning {
+    pub mode: ModeSetting,
+    /// The mirror client's requests a second (shared with the other collectors).
+    pub rate_limit: f64,
+    /// The collector's interval.
+    pub interval: Duration,
+    /// Only one cycle will run (`watch --once`): it reads every balance and follows the stream to its head,
+    /// whatever the budget.
+    pub single_cycle: bool,
 }
 
-/// Collects `account_balance_hbar`, `account_token_balance` and `account_transactions`.
+impl Default for ScaleTuning {
+    /// Per-account batches only, as before the stream existed.
+    fn default() -> Self {
+        Self { mode: ModeSetting::Batches, rate_limit: 20.0, interval: Duration::from_secs(10), single_cycle: false }
+    }
+}
+
+/// How often the network's rate is estimated from `/blocks` while batches run (for the mode choice).
+const BLOCKS_EVERY: Duration = Duration::from_secs(60);
+
+/// Blocks the rate is averaged over.
+const BLOCKS: usize = 10;
+
+/// Requests a single-cycle run may spend (it stops earlier at the stream's head).
+const SINGLE_CYCLE_REQUESTS: usize = 20_000;
+
+/// What both modes work on: the mirror, the watch list and the balances known.
+#[derive(Debug)]
+pub struct Shared {
+    pub client: MirrorClient,
+    pub watch: WatchList,
+    pub tokens: TokenTable,
+    pub ledger: Ledger,
+}
+
+/// Collects `account_balance_hbar`, `account_token_balance` and `account_transactions`; with the stream allowed,
+/// also `accounts_streaming`, `accounts_drift` and (in stream mode) `accounts_stream_lag_seconds`.
 pub struct AccountsCollector {
-    client: MirrorClient,
-    accounts: Vec<WatchedAccount>,
+    shared: Shared,
     tuning: AccountsTuning,
-    /// Per batch of accounts: the newest consensus timestamp already counted.
-    cursors: Vec<Option<Timestamp>>,
-    /// Per account, the newest consensus timestamp a previous run counted: a batch's cursor is the oldest of its
-    /// accounts', and this keeps the others from counting a transaction twice.
-    floors: HashMap<String, Timestamp>,
+    scale: ScaleTuning,
+    mode: Mode,
+    batches: Batches,
+    streaming: Streaming,
     cursor_store: Option<CursorStore>,
-    known: HashMap<String, Known>,
-    decimals: HashMap<String, i64>,
-    refresh_next: usize,
-    started: bool,
+    loaded: bool,
+    /// The network's rate from `/blocks`, and when it was asked for.
+    blocks_rate: Option<f64>,
+    blocks_at: Option<Instant>,
 }
 
 impl AccountsCollector {
+    /// A collector of `accounts` by per-account batches; [`AccountsCollector::with_scale`] allows the stream.
     pub fn new(client: MirrorClient, accounts: Vec<WatchedAccount>, tuning: AccountsTuning) -> Self {
         let tuning = AccountsTuning { batch_size: tuning.batch_size.clamp(1, 100), ..tuning };
-        let batches = accounts.len().div_ceil(tuning.batch_size);
+        let watch = WatchList::new(accounts);
+        let n = watch.len();
         Self {
-            client,
-            accounts,
+            shared: Shared { client, watch, tokens: TokenTable::default(), ledger: Ledger::new(n) },
             tuning,
-            cursors: vec![None; batches],
-            floors: HashMap::new(),
+            scale: ScaleTuning::default(),
+            mode: Mode::Batches,
+            batches: Batches::new(n, tuning),
+            streaming: Streaming::new(n),
             cursor_store: None,
-            known: HashMap::new(),
-            decimals: HashMap::new(),
-            refresh_next: 0,
-            started: false,
+            loaded: false,
+            blocks_rate: None,
+            blocks_at: None,
         }
     }
 
-    /// Keeps the transaction cursors in `db` (`kv` key `accounts.cursors`): the first cycle starts from them, and
-    /// every cycle saves them (off the async threads; a failure is logged, never fatal). A batch starts from the
-    /// oldest stored cursor of its accounts when all of them have one, otherwise from the mirror's newest
-    /// transaction.
+    /// Allows the network stream as `scale.mode` says, planning with its rate limit and interval.
+    pub fn with_scale(mut self, scale: ScaleTuning) -> Self {
+        self.scale = scale;
+        self
+    }
+
+    /// Keeps the transaction cursors in `db` (`kv` keys `accounts.cursors` and `accounts.stream`): the first cycle
+    /// starts from them, and every cycle hands them to the pipeline to store (see [`super::cursors`]). A batch
+    /// starts from the oldest stored cursor of its accounts when all of them have one, otherwise from the mirror's
+    /// newest transaction; the stream from the oldest of all.
     pub fn with_cursor_store(mut self, db: Arc<Db>) -> Self {
         self.cursor_store = Some(CursorStore::new(db));
         self
     }
 
-    /// The batches of account ids, in the order of the cursors.
-    fn batches(&self) -> Vec<Vec<String>> {
-        self.accounts.chunks(self.tuning.batch_size).map(|c| c.iter().map(|a| a.id.to_string()).collect()).collect()
+    /// Each account's stored cursor: the later of its own and the stream's.
+    async fn load_cursors(&mut self) -> Vec<Option<Timestamp>> {
+        let n = self.shared.watch.len();
+        let Some(store) = &mut self.cursor_store else { return vec![None; n] };
+        let own = store.load().await;
+        let stream = store.load_stream().await;
+        self.shared.watch.iter().map(|w| own.get(&w.text).copied().max(stream)).collect()
     }
 
-    /// Starts each batch from its accounts' stored cursors, when there is a store and all of them have one.
-    async fn load_cursors(&mut self) {
-        let Some(store) = &mut self.cursor_store else { return };
-        let stored = store.load().await;
-        for (i, ids) in self.batches().into_iter().enumerate() {
-            let all: Option<Vec<Timestamp>> = ids.iter().map(|id| stored.get(id).copied()).collect();
-            self.cursors[i] = all.and_then(|at| at.into_iter().min());
+    /// Whether the stream may ever be used for this list.
+    fn scalable(&self) -> bool {
+        match self.scale.mode {
+            ModeSetting::Batches => false,
+            ModeSetting::Stream => true,
+            ModeSetting::Auto => self.shared.watch.len() > self.tuning.batch_size,
         }
-        let watched: HashSet<String> = self.accounts.iter().map(|a| a.id.to_string()).collect();
-        self.floors = stored.into_iter().filter(|(id, _)| watched.contains(id)).collect();
     }
 
-    /// Every watched account's cursor to store: its batch's, or the one it was loaded with if later (or if its
-    /// batch has none yet); `None` when nothing changed since the last hand-over.
+    /// The mode for this cycle, from the costs of both at the network's rate.
+    async fn decide(&mut self, errors: &mut Vec<String>) -> Mode {
+        let n = self.shared.watch.len();
+        let rate = match self.scale.mode {
+            ModeSetting::Auto if self.scalable() => match self.mode {
+                Mode::Stream => self.streaming.stream.rate.or(self.blocks_rate),
+                Mode::Batches => self.rate_from_blocks(errors).await,
+            },
+            _ => None,
+        };
+        let costs = (
+            mode::batch_cost(n, self.tuning.batch_size, self.tuning.refresh_cycles),
+            rate.map(|r| mode::stream_cost(r, self.scale.interval)),
+        );
+        mode::choose(self.scale.mode, self.mode, n, self.tuning.batch_size, costs)
+    }
+
+    /// The network's rate over the newest blocks, asked for at most every [`BLOCKS_EVERY`].
+    async fn rate_from_blocks(&mut self, errors: &mut Vec<String>) -> Option<f64> {
+        if self.blocks_at.is_some_and(|at| at.elapsed() < BLOCKS_EVERY) {
+            return self.blocks_rate;
+        }
+        self.blocks_at = Some(Instant::now());
+        match self.shared.client.blocks(BLOCKS).await {
+            Ok(blocks) => self.blocks_rate = super::network::tps(&blocks).or(self.blocks_rate),
+            Err(e) => errors.push(format!("network rate (blocks): {e}")),
+        }
+        self.blocks_rate
+    }
+
+    fn switch(&mut self, to: Mode) {
+        let n = self.shared.watch.len();
+        tracing::info!(accounts = n, mode = ?to, "accounts collector switches mode");
+        match to {
+            Mode::Stream => self.streaming.take_over(self.batches.starts(n)),
+            Mode::Batches => {
+                self.batches.take_over(self.streaming.stream.cursor);
+                self.streaming.stop();
+            }
+        }
+        self.mode = to;
+    }
+
+    /// The cursors to store after this cycle, if they changed.
     fn cursors_to_keep(&mut self) -> Option<(String, String)> {
-        let mut cursors = StoredCursors::new();
-        for (i, ids) in self.batches().into_iter().enumerate() {
-            for id in ids {
-                let at = match (self.cursors[i], self.floors.get(&id)) {
-                    (Some(c), Some(f)) => c.max(*f),
-                    (Some(c), None) => c,
-                    (None, Some(f)) => *f,
-                    (None, None) => continue,
-                };
-                cursors.insert(id, at.to_string());
+        let store = self.cursor_store.as_mut()?;
+        match self.mode {
+            Mode::Stream => store.handover_stream(self.streaming.stream.cursor?),
+            Mode::Batches => {
+                let starts = self.batches.starts(self.shared.watch.len());
+                let cursors = self
+                    .shared
+                    .watch
+                    .iter()
+                    .zip(starts)
+                    .filter_map(|(w, at)| Some((w.text.clone(), at?.to_string())))
+                    .collect();
+                Some((super::cursors::KEY.to_string(), store.handover(cursors)?))
             }
-        }
-        let json = self.cursor_store.as_mut()?.handover(cursors)?;
-        Some((KEY.to_string(), json))
-    }
-
-    /// Starts the batches without a cursor from the mirror's newest transaction (its clock, not ours); until
-    /// that is known, they count nothing.
-    async fn start_cursors(&mut self, now: Timestamp, errors: &mut Vec<String>) {
-        match self.client.latest_transaction().await {
-            Ok(latest) => {
-                let start = latest.and_then(|t| t.consensus_timestamp.parse().ok()).unwrap_or(now);
-                self.cursors.iter_mut().filter(|c| c.is_none()).for_each(|c| *c = Some(start));
-            }
-            Err(e) => errors.push(format!("newest transaction: {e}")),
         }
     }
 
-    /// Counts new transactions per account since each batch's cursor (batches with one), and moves the cursors.
-    async fn new_transactions(&mut self, errors: &mut Vec<String>) -> Counted {
-        let mut counted = Counted::default();
-        for (i, ids) in self.batches().into_iter().enumerate() {
-            let Some(cursor) = self.cursors[i] else { continue };
-            let query = TransactionQuery {
-                account_ids: ids.clone(),
-                after: Some(cursor),
-                ascending: true,
-                ..Default::default()
-            };
-            match self.client.transactions(&query, 10_000, |_| {}).await {
-                Ok(txs) => {
-                    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-                    for tx in &txs {
-                        let at = tx.consensus_timestamp.parse::<Timestamp>().ok();
-                        let payer = tx.transaction_id.split('-').next().unwrap_or("");
-                        let mut involved: HashSet<&str> = tx.transfers.iter().map(|t| t.account.as_str()).collect();
-                        involved.extend(tx.token_transfers.iter().map(|t| t.account.as_str()));
-                        involved.insert(payer);
-                        for account in involved.into_iter().filter(|a| wanted.contains(a)) {
-                            let seen = at.zip(self.floors.get(account)).is_some_and(|(at, floor)| at <= *floor);
-                            if !seen {
-                                *counted.counts.entry(account.to_string()).or_insert(0) += 1;
-                            }
-                        }
-                        if let Some(t) = at {
-                            self.cursors[i] = Some(self.cursors[i].map_or(t, |c| c.max(t)));
-                        }
-                    }
-                    counted.accounts.extend(ids);
-                }
-                Err(e) => errors.push(format!("transactions of {} accounts: {e}", ids.len())),
-            }
-        }
-        counted
-    }
-
-    /// Re-reads balances of `ids`, concurrently (bounded); returns whether each read succeeded.
-    async fn refresh(&mut self, ids: Vec<String>, errors: &mut Vec<String>) -> HashMap<String, bool> {
-        let client = &self.client;
-        let decimals = &self.decimals;
-        let results: Vec<(String, anyhow::Result<Reading>)> = stream::iter(ids)
-            .map(|id| async move {
-                let r = read_balance(client, &id, decimals).await;
-                (id, r)
-            })
-            .buffer_unordered(self.tuning.concurrency)
-            .collect()
-            .await;
-        let mut read = HashMap::with_capacity(results.len());
-        for (id, result) in results {
-            match result {
-                Ok(Reading { known, decimals }) => {
-                    self.decimals.extend(decimals);
-                    self.known.insert(id.clone(), known);
-                    read.insert(id, true);
-                }
-                Err(e) => {
-                    errors.push(format!("balance of {id}: {e:#}"));
-                    read.insert(id, false);
-                }
-            }
-        }
-        read
-    }
-
-    /// Samples of the accounts this cycle confirmed: balances of those read this cycle, or else whose batch's
-    /// transactions query succeeded; transaction counts of those whose batch's query succeeded.
-    fn samples(&self, now: Timestamp, counted: &Counted, read: &HashMap<String, bool>) -> Vec<Sample> {
-        let mut out = Vec::with_capacity(self.accounts.len() * 2);
-        for a in &self.accounts {
-            let id = a.id.to_string();
-            let labels = [("account", id.as_str()), ("label", a.label.as_str())];
-            let confirmed = read.get(&id).copied().unwrap_or_else(|| counted.accounts.contains(&id));
-            if let Some(k) = self.known.get(&id).filter(|_| confirmed) {
-                out.push(Sample::new("account_balance_hbar", &labels, k.tinybars as f64 / 1e8, now));
-                for (token, balance) in &k.tokens {
-                    let decimals = self.decimals.get(token).copied().unwrap_or(0).clamp(0, 30) as i32;
-                    let whole = *balance as f64 / 10f64.powi(decimals);
-                    out.push(Sample::new("account_token_balance", &[("account", &id), ("token", token)], whole, now));
-                }
-            }
-            if counted.accounts.contains(&id) {
-                let n = counted.counts.get(&id).copied().unwrap_or(0);
-                out.push(Sample::new("account_transactions", &labels, n as f64, now));
-            }
-        }
-        out
+    /// `accounts_streaming` and `accounts_drift`, for collectors that may stream.
+    fn own_samples(&self, now: Timestamp) -> [Sample; 2] {
+        let streaming = if self.mode == Mode::Stream { 1.0 } else { 0.0 };
+        [
+            Sample::new("accounts_streaming", &[], streaming, now),
+            Sample::new("accounts_drift", &[], self.streaming.drift as f64, now),
+        ]
     }
 }
 
@@ -246,74 +237,55 @@ impl Collector for AccountsCollector {
 
     async fn cycle(&mut self, now: Timestamp) -> Cycle {
         let mut errors = Vec::new();
-        if !self.started {
-            self.load_cursors().await;
+        if !self.loaded {
+            let starts = self.load_cursors().await;
+            self.batches.start_from(&starts);
+            self.loaded = true;
         }
-        let counted = self.new_transactions(&mut errors).await;
-        if self.cursors.iter().any(Option::is_none) {
-            self.start_cursors(now, &mut errors).await;
+        let mode = self.decide(&mut errors).await;
+        if mode != self.mode {
+            self.switch(mode);
         }
-        let due = match self.started {
-            true => self.due(&counted.counts),
-            false => self.accounts.iter().map(|a| a.id.to_string()).collect(),
-        };
-        self.started = true;
-        let read = self.refresh(due, &mut errors).await;
-        let keep = self.cursors_to_keep().into_iter().collect();
-        Cycle { samples: self.samples(now, &counted, &read), errors, keep }
-    }
-}
-
-impl AccountsCollector {
-    /// Accounts to re-read this cycle: those with new transactions, this cycle's slice of the slow full
-    /// refresh, and any whose balance has never been read.
-    fn due(&mut self, counts: &HashMap<String, u64>) -> Vec<String> {
-        let mut due: Vec<String> = counts.keys().cloned().collect();
-        let slice = self.accounts.len().div_ceil(self.tuning.refresh_cycles.max(1));
-        for _ in 0..slice.min(self.accounts.len()) {
-            let id = self.accounts[self.refresh_next % self.accounts.len()].id.to_string();
-            self.refresh_next = (self.refresh_next + 1) % self.accounts.len();
-            if !due.contains(&id) {
-                due.push(id);
+        let mut samples = match self.mode {
+            Mode::Batches => self.batches.cycle(&mut self.shared, now, &mut errors).await,
+            Mode::Stream => {
+                let requests = match self.scale.single_cycle {
+                    true => SINGLE_CYCLE_REQUESTS,
+                    false => mode::cycle_budget(self.scale.rate_limit, self.scale.interval),
+                };
+                self.streaming.cycle(&mut self.shared, now, requests, &mut errors).await
             }
+        };
+        if self.scalable() {
+            samples.extend(self.own_samples(now));
         }
-        let unread: Vec<String> = self
-            .accounts
-            .iter()
-            .map(|a| a.id.to_string())
-            .filter(|id| !self.known.contains_key(id) && !due.contains(id))
-            .collect();
-        due.extend(unread);
-        due
+        let keep = self.cursors_to_keep().into_iter().collect();
+        Cycle { samples, errors, keep }
+    }
+
+    fn hurry(&self) -> bool {
+        self.mode == Mode::Stream && self.streaming.hurry
     }
 }
 
-/// What this cycle's `/transactions` queries found.
-#[derive(Debug, Default)]
-struct Counted {
-    /// New transactions per account (accounts without any are absent).
-    counts: HashMap<String, u64>,
-    /// The accounts whose batch was queried successfully.
-    accounts: HashSet<String>,
-}
-
-/// One account's balances, and the decimals of tokens seen for the first time.
-struct Reading {
-    known: Known,
-    decimals: Vec<(String, i64)>,
-}
-
-/// One account's balance; token decimals are fetched only for tokens not seen before.
-async fn read_balance(client: &MirrorClient, id: &str, decimals: &HashMap<String, i64>) -> anyhow::Result<Reading> {
-    let account_ref = AccountRef::Id(id.parse()?);
-    let account = client.account(&account_ref).await?;
-    let balance = account.balance.unwrap_or_default();
-    let tokens: BTreeMap<String, i64> = balance.tokens.iter().map(|t| (t.token_id.clone(), t.balance)).collect();
-    let mut learned = Vec::new();
-    if tokens.keys().any(|t| !decimals.contains_key(t)) {
-        for rel in client.account_tokens(id).await? {
-            learned.push((rel.token_id, rel.decimals));
-        }
+/// Pushes an account's `account_balance_hbar` and its `account_token_balance`s (in token id order; tokens whose
+/// decimals are unknown, or a list that may be partial, are left out).
+pub fn push_balances(out: &mut Vec<Sample>, w: &Watched, k: &Known, tokens: &TokenTable, now: Timestamp) {
+    let labels = [("account", w.text.as_str()), ("label", w.label.as_str())];
+    out.push(Sample::new("account_balance_hbar", &labels, k.tinybars as f64 / 1e8, now));
+    if !k.tokens_complete {
+        return;
     }
-    Ok(Reading { known: Known { tinybars: balance.balance, tokens }, decimals: learned })
+    let mut held: Vec<(&str, f64)> = k
+        .tokens
+        .iter()
+        .filter_map(|(t, amount)| {
+            let decimals = tokens.decimals(*t)?.clamp(0, 30) as i32;
+            Some((tokens.id(*t), *amount as f64 / 10f64.powi(decimals)))
+        })
+        .collect();
+    held.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (token, whole) in held {
+        out.push(Sample::new("account_token_balance", &[("account", &w.text), ("token", token)], whole, now));
+    }
 }

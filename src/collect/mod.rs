@@ -8,8 +8,16 @@
 //! get no sample rather than a cached value passed off as fresh.
 
 pub mod accounts;
+pub mod batches;
+pub mod bulk;
 pub mod cursors;
+pub mod ledger;
+pub mod mode;
 pub mod network;
+pub mod pages;
+pub mod stream;
+pub mod streaming;
+pub mod watchlist;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -43,6 +51,11 @@ pub trait Collector: Send + 'static {
     fn name(&self) -> &'static str;
     /// One collection; `now` stamps the samples.
     fn cycle(&mut self, now: Timestamp) -> impl Future<Output = Cycle> + Send;
+    /// Whether the next cycle should start at once rather than after the interval: the collector has work left
+    /// that it spread over cycles (a warm-up, a stream catching up), not a failure to retry.
+    fn hurry(&self) -> bool {
+        false
+    }
 }
 
 /// Runs `collector` every `interval` until `stop` turns true (or once), sending each cycle's batch to `tx`.
@@ -74,6 +87,9 @@ pub async fn run<C: Collector>(
         if tx.send(Batch { collector: name, cycle }).await.is_err() || once {
             return;
         }
+        if collector.hurry() {
+            continue;
+        }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
             _ = stop.wait_for(|s| *s) => return,
@@ -85,7 +101,12 @@ pub async fn run<C: Collector>(
 /// expected (for `absent` rules and staleness).
 pub fn collector_of(metric: &str) -> Option<&'static str> {
     Some(match metric {
-        "account_balance_hbar" | "account_token_balance" | "account_transactions" => "accounts",
+        "account_balance_hbar"
+        | "account_token_balance"
+        | "account_transactions"
+        | "accounts_streaming"
+        | "accounts_drift"
+        | "accounts_stream_lag_seconds" => "accounts",
         "mirror_lag_seconds" | "network_tps" => "mirror",
         "network_nodes" | "network_stake_hbar" | "node_up" | "node_latency_seconds" => "nodes",
         "webhook_deliveries" | "webhook_failures" | "webhook_dropped" | "webhook_dead_letters" => "webhooks",

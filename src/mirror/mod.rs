@@ -13,7 +13,7 @@ pub use client::{ClientOptions, MirrorClient};
 use models::*;
 
 use crate::error::Exit;
-use crate::ids::{AccountRef, TransactionRef};
+use crate::ids::{AccountRef, EntityId, TransactionRef};
 use crate::timestamp::Timestamp;
 
 /// Why a mirror request failed, after whatever retries were safe.
@@ -106,7 +106,55 @@ impl TransactionQuery {
     }
 }
 
+/// Ids one `/accounts` id-list read asks for at most: the API's cap on a repeated parameter and on a page.
+pub const MAX_IDS_PER_READ: usize = 100;
+
+/// The path of one id-list read of `ids` (at most [`MAX_IDS_PER_READ`] of them are asked for).
+pub fn accounts_by_id_path(ids: &[EntityId]) -> String {
+    let mut path = String::with_capacity(32 + ids.len().min(MAX_IDS_PER_READ) * 24);
+    path.push_str("/api/v1/accounts?");
+    for id in ids.iter().take(MAX_IDS_PER_READ) {
+        path.push_str(&format!("account.id={id}&"));
+    }
+    path.push_str(&format!("limit={MAX_IDS_PER_READ}"));
+    path
+}
+
+/// The path of one page of every transaction after `after` (and at or before `until`), oldest first.
+pub fn network_transactions_path(after: Timestamp, until: Option<Timestamp>, limit: usize) -> String {
+    let until = until.map(|u| format!("&timestamp=lte:{u}")).unwrap_or_default();
+    format!("/api/v1/transactions?timestamp=gt:{after}{until}&order=asc&limit={}", limit.clamp(1, 100))
+}
+
 impl MirrorClient {
+    /// The current balances (hbar, `balance.timestamp`, up to 50 tokens each) of the accounts `ids`, in one
+    /// request. Ids the mirror does not know are left out of the answer. At most [`MAX_IDS_PER_READ`] ids are
+    /// asked for (callers chunk). `links.next` is not followed: with only `account.id=` values the API puts no
+    /// cursor in it, so it would name the same page again, and 100 ids cannot fill more than one page anyway.
+    pub async fn accounts_by_id(&self, ids: &[EntityId]) -> Result<Vec<ListedAccount>, MirrorError> {
+        debug_assert!(ids.len() <= MAX_IDS_PER_READ, "callers chunk the ids");
+        let page: AccountsPage = self.get(&accounts_by_id_path(ids)).await?;
+        Ok(page.accounts)
+    }
+
+    /// One page (at most `limit`, the API caps it at 100) of the network's transactions after `after`, oldest
+    /// first. A page shorter than `limit` means the mirror has nothing newer yet; `links.next` is not used (it is
+    /// null at the head, so callers keep their own cursor).
+    pub async fn network_transactions(&self, after: Timestamp, limit: usize) -> Result<Vec<Transaction>, MirrorError> {
+        self.network_transactions_until(after, None, limit).await
+    }
+
+    /// [`MirrorClient::network_transactions`] within a window: after `after`, at or before `until`.
+    pub async fn network_transactions_until(
+        &self,
+        after: Timestamp,
+        until: Option<Timestamp>,
+        limit: usize,
+    ) -> Result<Vec<Transaction>, MirrorError> {
+        let page: TransactionsPage = self.get(&network_transactions_path(after, until, limit)).await?;
+        Ok(page.transactions)
+    }
+
     /// An account and its current balance (`transactions=false` skips the embedded history).
     pub async fn account(&self, account: &AccountRef) -> Result<Account, MirrorError> {
         self.get(&format!("/api/v1/accounts/{}?transactions=false", account.mirror_path())).await
@@ -179,6 +227,26 @@ mod tests {
             q.path(500),
             "/api/v1/transactions?account.id=0.0.8&account.id=0.0.9&limit=100&order=desc\
              &timestamp=gte%3A10.000000005&transactiontype=CRYPTOTRANSFER&result=fail"
+        );
+    }
+
+    #[test]
+    fn bulk_paths_match_the_api() {
+        let ids: Vec<EntityId> = (1..=3).map(|num| EntityId { shard: 0, realm: 0, num }).collect();
+        assert_eq!(
+            accounts_by_id_path(&ids),
+            "/api/v1/accounts?account.id=0.0.1&account.id=0.0.2&account.id=0.0.3&limit=100"
+        );
+        let many: Vec<EntityId> = (1..=150).map(|num| EntityId { shard: 0, realm: 0, num }).collect();
+        assert_eq!(accounts_by_id_path(&many).matches("account.id=").count(), 100);
+        let at = Timestamp { secs: 1_700_000_000, nanos: 7 };
+        assert_eq!(
+            network_transactions_path(at, None, 500),
+            "/api/v1/transactions?timestamp=gt:1700000000.000000007&order=asc&limit=100"
+        );
+        assert_eq!(
+            network_transactions_path(at, Some(Timestamp { secs: 1_700_000_010, nanos: 0 }), 100),
+            "/api/v1/transactions?timestamp=gt:1700000000.000000007&timestamp=lte:1700000010.000000000&order=asc&limit=100"
         );
     }
 

@@ -41,6 +41,39 @@ page!(TransactionsPage, transactions, Transaction);
 page!(TokenRelationshipsPage, tokens, TokenRelationship);
 page!(NodesPage, nodes, NetworkNode);
 page!(BlocksPage, blocks, Block);
+page!(AccountsPage, accounts, ListedAccount);
+
+/// `null` as the type's default: the spec lets some lists and amounts be null.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// One item of `GET /api/v1/accounts` (the list): only what balance reads need. Every field may be null in the
+/// spec (`balance` and `balance.balance` too), so one odd account cannot spoil the page.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListedAccount {
+    pub account: String,
+    #[serde(default)]
+    pub balance: Option<ListedBalance>,
+    #[serde(default)]
+    pub deleted: Option<bool>,
+}
+
+/// `balance` of a listed account: tinybars, the consensus timestamp of the last hbar transfer it includes, and at
+/// most 50 token balances (HIP-367).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ListedBalance {
+    #[serde(default)]
+    pub balance: Option<i64>,
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tokens: Vec<TokenAmount>,
+}
 
 /// `GET /api/v1/accounts/{idOrAliasOrEvmAddress}`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -105,10 +138,17 @@ pub struct Transaction {
     pub charged_tx_fee: i64,
     #[serde(default)]
     pub memo_base64: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub transfers: Vec<Transfer>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub token_transfers: Vec<TokenTransfer>,
+    /// NFTs moved: each entry changes the sender's and the receiver's count of the token by one.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub nft_transfers: Vec<NftTransfer>,
+    /// For information only: these rewards are already inside `transfers` (as a credit from 0.0.800), so adding
+    /// them to a balance would count them twice.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub staking_reward_transfers: Vec<StakingRewardTransfer>,
     #[serde(default)]
     pub node: Option<String>,
     #[serde(default)]
@@ -145,6 +185,27 @@ pub struct TokenTransfer {
     pub amount: i64,
     #[serde(default)]
     pub is_approval: Option<bool>,
+}
+
+/// An NFT moved within a transaction; no sender on a mint, no receiver on a burn or wipe.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct NftTransfer {
+    pub token_id: String,
+    #[serde(default)]
+    pub sender_account_id: Option<String>,
+    #[serde(default)]
+    pub receiver_account_id: Option<String>,
+    #[serde(default)]
+    pub serial_number: i64,
+    #[serde(default)]
+    pub is_approval: Option<bool>,
+}
+
+/// A staking reward paid within a transaction (already part of its `transfers`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct StakingRewardTransfer {
+    pub account: String,
+    pub amount: i64,
 }
 
 /// `GET /api/v1/transactions/{id}`: the transaction and its child or scheduled transactions.

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 use crate::alert::manager::AlertManager;
 use crate::alert::rule::Rule;
-use crate::collect::accounts::AccountsCollector;
+use crate::collect::accounts::{AccountsCollector, ScaleTuning};
 use crate::collect::network::{MirrorCollector, NodesCollector};
 use crate::collect::{self, Batch, Collector, Cycle};
 use crate::metrics::Sample;
@@ -161,7 +161,14 @@ impl Monitor {
         let model = writer.handle();
 
         if !plan.accounts.is_empty() {
+            let scale = ScaleTuning {
+                mode: plan.mode,
+                rate_limit: plan.rate_limit,
+                interval: plan.interval,
+                single_cycle: once,
+            };
             let c = AccountsCollector::new(client.clone(), plan.accounts.clone(), plan.tuning)
+                .with_scale(scale)
                 .with_cursor_store(db.clone());
             tokio::spawn(collect::run(c, plan.interval, batches.clone(), stop_rx.clone(), once));
         }

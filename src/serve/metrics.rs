@@ -45,6 +45,22 @@ const METRICS: &[(&str, Kind, &str)] = &[
     ("account_balance_hbar", Kind::Gauge, "Balance of a watched account, in hbar."),
     ("account_token_balance", Kind::Gauge, "Token balance of a watched account, in whole tokens."),
     ("account_transactions", Kind::Gauge, "Transactions of a watched account since the previous cycle."),
+    (
+        "accounts_streaming",
+        Kind::Gauge,
+        "Whether the accounts collector follows the network's transaction stream (1) or per-account batches (0).",
+    ),
+    (
+        "accounts_stream_lag_seconds",
+        Kind::Gauge,
+        "Now minus the newest consensus timestamp the accounts stream has applied (in stream mode only).",
+    ),
+    (
+        "accounts_drift",
+        Kind::Counter,
+        "Balance reads that lined up with the balance derived from the stream and differed since hmon started; the \
+         read wins.",
+    ),
     ("network_nodes", Kind::Gauge, "Consensus nodes in the address book."),
     ("network_stake_hbar", Kind::Gauge, "Total stake of the network, in hbar."),
     ("node_up", Kind::Gauge, "Whether the node answered the last probe (1) or not (0)."),

@@ -23,6 +23,7 @@ mod nodes;
 mod queue;
 mod records;
 mod resilience;
+mod scale;
 mod serve;
 mod serve_api;
 mod silence;

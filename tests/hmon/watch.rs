@@ -238,9 +238,9 @@ fn sigterm(child: &Spawned) {
 #[test]
 fn a_stalled_reader_does_not_hold_up_the_shutdown() {
     let env = Env::start();
-    // 300 accounts the mirror does not know: every cycle prints 300 error events (about 60 KB), and three cycles
-    // are more than a pipe holds; nobody reads the pipe.
-    let mut text = format!("{FAST_RETRIES}\n[collect]\nrate_limit = 1000\n");
+    // 300 accounts the mirror does not know: every cycle of per-account batches prints 300 error events (about
+    // 60 KB), and three cycles are more than a pipe holds; nobody reads the pipe.
+    let mut text = format!("{FAST_RETRIES}\n[collect]\nrate_limit = 1000\nmode = \"batches\"\n");
     for i in 0..300 {
         text.push_str(&format!("\n[[accounts]]\nid = \"0.0.{}\"\n", 5000 + i));
     }

@@ -122,3 +122,64 @@ fn blocks_parse_from_the_spec_example() {
     assert_eq!((page.blocks[0].number, page.blocks[0].count), (77, 3));
     assert_eq!(page.blocks[0].timestamp.to.as_deref(), Some("1651560386.661997287"));
 }
+
+#[test]
+fn account_lists_parse_from_real_account_bodies() {
+    // The fixtures have no `/api/v1/accounts` list; its items are the same objects as `/accounts/{id}` without
+    // `transactions` (spec `AccountsResponse`), so real account bodies make a real list.
+    let mut items: Vec<Value> = Vec::new();
+    for name in ["accounts__id__no-params.json", "accounts__id__transactions.json"] {
+        for (status, mut body) in bodies(name) {
+            if status == 200 {
+                body.as_object_mut().unwrap().remove("transactions");
+                body.as_object_mut().unwrap().remove("links");
+                items.push(body);
+            }
+        }
+    }
+    // The spec lets `balance` and `balance.balance` be null.
+    items.push(serde_json::json!({"account": "0.0.9", "balance": null, "deleted": true}));
+    items.push(serde_json::json!({"account": "0.0.10", "balance": {"balance": null, "timestamp": null, "tokens": []}}));
+    let page: AccountsPage =
+        serde_json::from_value(serde_json::json!({"accounts": items, "links": {"next": null}})).unwrap();
+    let a = &page.accounts[0];
+    let balance = a.balance.as_ref().unwrap();
+    assert_eq!(
+        (a.account.as_str(), balance.balance, balance.timestamp.as_deref()),
+        ("0.0.8", Some(80), Some("0.000002344"))
+    );
+    assert_eq!(balance.tokens[1].token_id, "0.0.99999");
+    let n = page.accounts.len();
+    assert!(page.accounts[n - 2].balance.is_none());
+    assert_eq!(page.accounts[n - 1].balance.as_ref().unwrap().balance, None);
+}
+
+#[test]
+fn stream_fields_parse_with_extreme_amounts_and_rewards() {
+    let pages: Vec<TransactionsPage> = parse_all("transactions__no-params.json");
+    let txs = &pages[0].transactions;
+    let extreme = txs.iter().flat_map(|t| &t.token_transfers).map(|t| t.amount).max().unwrap();
+    assert_eq!(extreme, 9_223_372_036_847_275_807);
+    let child = txs.iter().find(|t| t.nonce == 1).unwrap();
+    assert!(child.scheduled && child.parent_consensus_timestamp.is_some());
+    // A staking reward shows in `transfers` (0.0.800 pays it) and again in `staking_reward_transfers`.
+    let embedded: Vec<TransactionsPage> = parse_all("accounts__id__no-params.json");
+    let rewarded = embedded[0]
+        .transactions
+        .iter()
+        .find(|t| !t.staking_reward_transfers.is_empty())
+        .expect("a transaction with a staking reward");
+    let reward = &rewarded.staking_reward_transfers[0];
+    assert!(rewarded.transfers.iter().any(|t| t.account == reward.account && t.amount == reward.amount));
+    assert!(rewarded.transfers.iter().any(|t| t.account == "0.0.800" && t.amount < 0));
+    for name in ["transactions__account-id.json", "transactions__timestamp.json", "accounts__id__transactions.json"] {
+        for page in parse_all::<TransactionsPage>(name) {
+            assert!(page.transactions.iter().all(|t| t.nft_transfers.iter().all(|n| !n.token_id.is_empty())), "{name}");
+        }
+    }
+    let nft: NftTransfer = serde_json::from_str(
+        r#"{"is_approval":false,"receiver_account_id":"0.0.9","sender_account_id":null,"serial_number":1,"token_id":"0.0.7"}"#,
+    )
+    .unwrap();
+    assert_eq!((nft.sender_account_id, nft.receiver_account_id.as_deref()), (None, Some("0.0.9")));
+}

@@ -271,6 +271,9 @@ fn realistic_model() -> Model {
             sample(&mut model, "node_latency_seconds", &labels, 0.042 * f64::from(node + 1));
         }
     }
+    sample(&mut model, "accounts_streaming", &[], 1.0);
+    sample(&mut model, "accounts_stream_lag_seconds", &[], 4.25);
+    sample(&mut model, "accounts_drift", &[], 3.0);
     sample(&mut model, "network_nodes", &[], 4.0);
     sample(&mut model, "network_stake_hbar", &[], 4.5e18);
     sample(&mut model, "mirror_lag_seconds", &[], f64::NAN);

@@ -29,6 +29,7 @@ fn plan(accounts: usize) -> Plan {
         interval: Duration::from_secs(10),
         nodes_interval: Duration::from_secs(60),
         tuning: AccountsTuning::default(),
+        mode: crate::collect::mode::ModeSetting::Auto,
         rate_limit: 20.0,
         probe_timeout: Duration::from_secs(3),
         retention: Duration::from_secs(86_400),
