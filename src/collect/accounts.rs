@@ -168,10 +168,14 @@ impl AccountsCollector {
             },
             _ => None,
         };
-        let costs = (
-            mode::batch_cost(n, self.tuning.batch_size, self.tuning.refresh_cycles),
-            rate.map(|r| mode::stream_cost(r, self.scale.interval)),
-        );
+        let batches = mode::batch_cost(n, self.tuning.batch_size, self.tuning.refresh_cycles);
+        // A list batches cannot follow within a cycle's budget at any rate: while the network's rate is unknown
+        // (a mirror with no blocks yet), the stream is tried at the cheapest rate; it measures its own rate and
+        // hands back if batches turn out cheaper.
+        let budget = mode::cycle_budget(self.scale.rate_limit, self.scale.interval) as u64;
+        let rate =
+            rate.or((self.scale.mode == ModeSetting::Auto && self.scalable() && batches > budget).then_some(0.0));
+        let costs = (batches, rate.map(|r| mode::stream_cost(r, self.scale.interval)));
         mode::choose(self.scale.mode, self.mode, n, self.tuning.batch_size, costs)
     }
 
@@ -180,10 +184,13 @@ impl AccountsCollector {
         if self.blocks_at.is_some_and(|at| at.elapsed() < BLOCKS_EVERY) {
             return self.blocks_rate;
         }
-        self.blocks_at = Some(Instant::now());
         match self.shared.client.blocks(BLOCKS).await {
             Ok(blocks) => self.blocks_rate = super::network::tps(&blocks).or(self.blocks_rate),
             Err(e) => errors.push(format!("network rate (blocks): {e}")),
+        }
+        // Asked again next cycle until a rate is known (a new mirror may have too few blocks yet).
+        if self.blocks_rate.is_some() {
+            self.blocks_at = Some(Instant::now());
         }
         self.blocks_rate
     }
@@ -253,7 +260,13 @@ impl Collector for AccountsCollector {
                     true => SINGLE_CYCLE_REQUESTS,
                     false => mode::cycle_budget(self.scale.rate_limit, self.scale.interval),
                 };
-                self.streaming.cycle(&mut self.shared, now, requests, &mut errors).await
+                // Pages kept for the stream before any read: enough for an interval at the measured rate (two
+                // while it is unknown), at most half the cycle, so the warm-up and re-reads never starve it.
+                let pages = self.streaming.stream.rate.map_or(2, |r| {
+                    (mode::stream_cost(r, self.scale.interval) - mode::REFRESH_READS).min(usize::MAX as u64) as usize
+                });
+                let reserve = pages.min(requests / 2);
+                self.streaming.cycle(&mut self.shared, now, requests, reserve, &mut errors).await
             }
         };
         if self.scalable() {

@@ -266,12 +266,16 @@ impl ReadQueue {
         (lists, more_unknown)
     }
 
-    /// Up to `requests` accounts whose own token list to read this cycle.
-    pub fn token_lists(&mut self, requests: usize) -> Vec<u32> {
-        let n = requests.min(self.token_lists.len());
-        let out: Vec<u32> = self.token_lists.drain(..n).collect();
-        for a in &out {
-            self.token_listed[*a as usize] = false;
+    /// Up to `requests` accounts whose own token list to read this cycle, among those that still `need` it
+    /// (the others leave the queue).
+    pub fn token_lists(&mut self, requests: usize, need: impl Fn(u32) -> bool) -> Vec<u32> {
+        let mut out = Vec::new();
+        while out.len() < requests {
+            let Some(a) = self.token_lists.pop_front() else { break };
+            self.token_listed[a as usize] = false;
+            if need(a) {
+                out.push(a);
+            }
         }
         out
     }

@@ -210,8 +210,10 @@ fn the_plan_reads_again_then_warms_up_then_rotates() {
     queue.read_token_list(4);
     queue.read_token_list(4);
     queue.read_token_list(5);
+    queue.read_token_list(6);
+    queue.read_token_list(7);
     assert!(queue.pending());
-    assert_eq!(queue.token_lists(1), [4]);
-    assert_eq!(queue.token_lists(5), [5]);
+    assert_eq!(queue.token_lists(1, |_| true), [4]);
+    assert_eq!(queue.token_lists(5, |a| a != 6), [5, 7], "6 no longer needs its list: it leaves the queue");
     assert!(!queue.pending());
 }

@@ -87,12 +87,14 @@ impl Streaming {
         self.hurry = false;
     }
 
-    /// One cycle of at most `requests` requests; `now` stamps the samples.
+    /// One cycle of at most `requests` requests, `reserve` of them kept for stream pages; `now` stamps the
+    /// samples.
     pub async fn cycle(
         &mut self,
         shared: &mut Shared,
         now: Timestamp,
         requests: usize,
+        reserve: usize,
         errors: &mut Vec<String>,
     ) -> Vec<Sample> {
         let errors_before = errors.len();
@@ -105,10 +107,11 @@ impl Streaming {
                 return Vec::new();
             }
         }
-        // Reads first, but the stream gets at least a page.
+        // Reads first, but the stream keeps its reserve (at least a page).
+        let reserve = reserve.max(1);
         let (lists, more_unknown) = {
             let ledger = &shared.ledger;
-            self.queue.plan(left.saturating_sub(1), |a| ledger.get(a).is_none())
+            self.queue.plan(left.saturating_sub(reserve), |a| ledger.get(a).is_none())
         };
         left = left.saturating_sub(lists.len());
         if !lists.is_empty() && !starting && !self.stream.at_head && left >= 2 {
@@ -119,7 +122,15 @@ impl Streaming {
         let mut confirmed = vec![false; shared.watch.len()];
         self.read_accounts(shared, lists, &mut confirmed, errors).await;
         // After the reads, which may have met tokens of unknown decimals.
-        let token_lists = self.queue.token_lists(left.saturating_sub(1));
+        // An account queued only for decimals that another account's list has since taught is skipped.
+        let token_lists = {
+            let (ledger, tokens) = (&shared.ledger, &shared.tokens);
+            self.queue.token_lists(left.saturating_sub(reserve), |a| {
+                ledger
+                    .get(a)
+                    .is_none_or(|k| !k.tokens_complete || k.tokens.iter().any(|(t, _)| tokens.decimals(*t).is_none()))
+            })
+        };
         left = left.saturating_sub(token_lists.len());
         self.read_token_lists(shared, token_lists, errors).await;
         let effects = self.follow(shared, left.max(1), errors).await;
