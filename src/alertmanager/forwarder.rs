@@ -174,8 +174,11 @@ async fn build_lists(
         last_shape = Some(batch.shape.clone());
         tick.reset();
         let (firing, resolved) = (batch.firing as u64, batch.resolved as u64);
-        let counts = model.read().alertmanager.firing == firing && model.read().alertmanager.resolved == resolved;
-        if !counts {
+        let counted = {
+            let stats = &model.read().alertmanager;
+            (stats.firing, stats.resolved) == (firing, resolved)
+        };
+        if !counted {
             writer.update(|m| {
                 if !stopped.load(Ordering::Relaxed) {
                     (m.alertmanager.firing, m.alertmanager.resolved) = (firing, resolved);

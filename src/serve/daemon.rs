@@ -187,6 +187,13 @@ fn stopping() -> ApiError {
     ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "stopping", "hmon is stopping")
 }
 
+/// A 503 `code` for a reload step that failed on this side: `error` goes to the log (made inert) as `what`, the
+/// answer says only `message`.
+fn unavailable(error: &anyhow::Error, what: &str, code: &'static str, message: &'static str) -> ApiError {
+    tracing::error!(error = %Inert(format_args!("{error:#}")), "{what}");
+    ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, code, message)
+}
+
 impl Daemon {
     async fn run(mut self, mut inbox: mpsc::Receiver<Command>) {
         while let Some(command) = inbox.recv().await {
@@ -252,9 +259,9 @@ impl Daemon {
         let rules = plan.rules.len();
         if restart {
             self.restart(settings, plan).await.map_err(|e| {
-                tracing::error!(error = %Inert(format_args!("{e:#}")), "the pipeline could not be restarted");
-                ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                unavailable(
+                    &e,
+                    "the pipeline could not be restarted",
                     "restart_failed",
                     "the new configuration is valid but its pipeline could not be started; see the server's log",
                 )
@@ -263,9 +270,9 @@ impl Daemon {
             let monitor = self.monitor.as_ref().ok_or_else(stopping)?;
             let (rules, stale, running) = (plan.rules.clone(), plan.stale_cycles, plan.collectors());
             monitor.set_rules(rules, stale, running).await.map_err(|e| {
-                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot replace the rules");
-                ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                unavailable(
+                    &e,
+                    "cannot replace the rules",
                     "store_unavailable",
                     "the rules could not be replaced (the store could not be read): the old rules carry on",
                 )
@@ -276,9 +283,9 @@ impl Daemon {
         self.rules.send_replace(Arc::new(self.ctx.settings.config.file.rules.clone()));
         if forwarding_changed {
             self.forward(forwarding).map_err(|e| {
-                tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot start forwarding to alertmanager");
-                ApiError::new(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                unavailable(
+                    &e,
+                    "cannot start forwarding to alertmanager",
                     "forwarding_failed",
                     "the new configuration is applied but forwarding to Alertmanager could not start; see the \
                      server's log",

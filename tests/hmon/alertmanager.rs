@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use hmon::timestamp::Timestamp;
 use serde_json::Value;
 
-use crate::serve::{get, spawn_serve};
+use crate::serve::{get, serve_on_store};
 use crate::watch::{config, WAIT};
 use crate::{Env, Spawned};
 
@@ -97,20 +97,14 @@ fn forward_config(env: &Env, am: &Alertmanager, serve: &str) {
     env.write_config(&text);
 }
 
-/// `hmon serve` on its own store; its stderr channel is returned too, since dropping it would close the pipe.
-fn serve(env: &Env, store: &str) -> (Spawned, SocketAddr, std::sync::mpsc::Receiver<String>) {
-    let store = env.dir.path().join(store);
-    spawn_serve(env, &["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")])
-}
-
 #[test]
 fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_alert() {
     let am = Alertmanager::start();
     let env = Env::start();
     env.mirror.account("0.0.1001", 500_000_000, &[]);
     forward_config(&env, &am, "");
-    let (first, first_addr, _first_log) = serve(&env, "first.db");
-    let (second, second_addr, _second_log) = serve(&env, "second.db");
+    let (first, first_addr, _first_log) = serve_on_store(&env, "first.db", &[]);
+    let (second, second_addr, _second_log) = serve_on_store(&env, "second.db", &[]);
 
     wait_for(|| !am.named("low-balance").is_empty(), "low-balance in Alertmanager");
     let alert = &am.named("low-balance")[0];
@@ -123,13 +117,14 @@ fn alerts_reach_the_real_alertmanager_resolve_there_and_two_servers_make_one_ale
     assert_eq!(alert["status"]["state"], "active", "{alert}");
     assert!(alert["generatorURL"].as_str().is_some_and(|u| u.starts_with("http://127.0.0.1:")), "{alert}");
     wait_for(|| am.named("HmonWatchdog").len() == 1, "the watchdog");
-    // Both servers have sent by now (each re-sends every second): still one alert of each.
-    std::thread::sleep(Duration::from_millis(2500));
+    // Once both servers have sent twice (each re-sends every second): still one alert of each.
+    let sent = format!("hmon_alertmanager_sent_total{{alertmanager=\"{}\"}}", am.url());
+    let sent_twice = |addr| metric(&get(addr, "/metrics").2, &sent).is_some_and(|n| n >= 2.0);
+    wait_for(|| sent_twice(first_addr) && sent_twice(second_addr), "both servers sent twice");
     assert_eq!(am.named("low-balance").len(), 1, "{:?}", am.alerts());
     assert_eq!(am.named("HmonWatchdog").len(), 1, "{:?}", am.alerts());
     for addr in [first_addr, second_addr] {
         let (_, _, metrics) = get(addr, "/metrics");
-        let sent = format!("hmon_alertmanager_sent_total{{alertmanager=\"{}\"}}", am.url());
         assert!(metrics.contains(&sent) && !metrics.contains(&format!("{sent} 0\n")), "both sent: {metrics}");
         assert!(metrics.contains("hmon_alertmanager_alerts{state=\"firing\"} 2\n"), "{metrics}");
     }
@@ -166,7 +161,7 @@ fn with_nothing_to_send_up_is_true_and_a_reload_turns_the_watchdog_on_at_once() 
     // 500 hbar: low-balance does not fire; with the watchdog off there is nothing to send.
     env.mirror.account("0.0.1001", 50_000_000_000, &[]);
     forward_config(&env, &am, "watchdog = false");
-    let (child, addr, _log) = serve(&env, "hmon.db");
+    let (child, addr, _log) = serve_on_store(&env, "hmon.db", &[]);
 
     let up = format!("hmon_alertmanager_up{{alertmanager=\"{}\"}}", am.url());
     let sent = format!("hmon_alertmanager_sent_total{{alertmanager=\"{}\"}}", am.url());

@@ -36,6 +36,15 @@ pub fn spawn_serve_with(
     }
 }
 
+/// `hmon serve` on a loopback port of its choosing with the store `name` in the test's directory, and `vars`:
+/// the process, its address and the rest of its stderr (dropping the channel would close the pipe).
+pub fn serve_on_store(env: &Env, name: &str, vars: &[(&str, &str)]) -> (Spawned, SocketAddr, mpsc::Receiver<String>) {
+    let store = env.dir.path().join(name);
+    let args = ["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
+    let (child, addr, rx, _before) = spawn_serve_with(env, &args, vars);
+    (child, addr, rx)
+}
+
 /// `hmon serve args` with `vars`, stderr piped into a channel line by line.
 fn spawn_piped(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> (Spawned, mpsc::Receiver<String>) {
     let child = env

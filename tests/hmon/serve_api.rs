@@ -6,7 +6,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::serve::{get, spawn_serve_with};
+use crate::serve::{get, serve_on_store};
 use crate::watch::WAIT;
 use crate::Env;
 
@@ -49,10 +49,7 @@ fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u
 }
 
 fn serve(env: &Env) -> (crate::Spawned, SocketAddr, mpsc::Receiver<String>) {
-    let store = env.dir.path().join("hmon.db");
-    let args = ["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
-    let (child, addr, stderr, _) = spawn_serve_with(env, &args, &[("HMON_API_TOKEN", TOKEN)]);
-    (child, addr, stderr)
+    serve_on_store(env, "hmon.db", &[("HMON_API_TOKEN", TOKEN)])
 }
 
 /// Waits for a stderr line containing `what`.

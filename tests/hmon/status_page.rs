@@ -21,7 +21,7 @@ use hiero_sdk_proto::services::ResponseCodeEnum;
 
 use crate::fake_mirror::Tx;
 use crate::mock_node::{dead_address, MockNode};
-use crate::serve::spawn_serve_with;
+use crate::serve::{serve_on_store, spawn_serve_with};
 use crate::watch::config;
 use crate::webdriver::Browser;
 use crate::Env;
@@ -116,9 +116,7 @@ fn the_status_page_signs_in_follows_changes_live_and_stops_when_its_session_ends
     env.mirror.blocks(5, 20, now as i64 - 3);
     env.mirror.transfer(Tx::new("0.0.2", "0.0.98", 1, now as i64 - 3));
     config(&env, &[], "\n[collect]\ninterval = \"2s\"\n");
-    let store = env.dir.path().join("hmon.db");
-    let args = ["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
-    let (_serve, addr, _stderr, _) = spawn_serve_with(&env, &args, &[("HMON_API_TOKEN", TOKEN)]);
+    let (_serve, addr, _stderr) = serve_on_store(&env, "hmon.db", &[("HMON_API_TOKEN", TOKEN)]);
     let shot = screenshot_path("status-page");
 
     let browser = Browser::start();
@@ -202,9 +200,7 @@ fn the_status_page_keeps_reconnecting_until_the_server_is_back() {
     let env = Env::start();
     env.mirror.account("0.0.1001", 5_000_000_000, &[]);
     config(&env, &[], "\n[collect]\ninterval = \"2s\"\n");
-    let store = env.dir.path().join("hmon.db");
-    let args = ["--listen", "127.0.0.1:0", "--store", store.to_str().expect("utf-8 path")];
-    let (serve, addr, _stderr, _) = spawn_serve_with(&env, &args, &[]);
+    let (serve, addr, _stderr) = serve_on_store(&env, "hmon.db", &[]);
     let shot = screenshot_path("status-page-reconnect");
 
     let browser = Browser::start();
