@@ -131,6 +131,12 @@ impl AccountsCollector {
         self
     }
 
+    /// Reads the host's time from `clock` (the system's by default).
+    pub fn with_clock(mut self, clock: super::Clock) -> Self {
+        self.streaming.clock = clock;
+        self
+    }
+
     /// Keeps the transaction cursors in `db` (`kv` keys `accounts.cursors` and `accounts.stream`): the first cycle
     /// starts from them, and every cycle hands them to the pipeline to store (see [`super::cursors`]). A batch
     /// starts from the oldest stored cursor of its accounts when all of them have one, otherwise from the mirror's
@@ -282,8 +288,13 @@ impl Collector for AccountsCollector {
 }
 
 /// Pushes an account's `account_balance_hbar` and its `account_token_balance`s (in token id order; tokens whose
-/// decimals are unknown, or a list that may be partial, are left out).
+/// decimals are unknown, or a list that may be partial, are left out). Balances in doubt (a transfer may or may
+/// not be in them) are not pushed at all: the account is read again, and its samples come back once a read lines
+/// up.
 pub fn push_balances(out: &mut Vec<Sample>, w: &Watched, k: &Known, tokens: &TokenTable, now: Timestamp) {
+    if k.doubtful {
+        return;
+    }
     let labels = [("account", w.text.as_str()), ("label", w.label.as_str())];
     out.push(Sample::new("account_balance_hbar", &labels, k.tinybars as f64 / 1e8, now));
     if !k.tokens_complete {

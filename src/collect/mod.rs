@@ -20,6 +20,7 @@ pub mod streaming;
 pub mod watchlist;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
@@ -36,6 +37,33 @@ pub struct Cycle {
     /// Collector state to store in the `kv` table (key, JSON) in the same transaction as the alert state this
     /// cycle leads to, so a crash cannot keep one without the other (e.g. transaction cursors).
     pub keep: Vec<(String, String)>,
+}
+
+/// The host's clock as collectors read it to bracket what the mirror answered: the system's, or a test's that
+/// keeps step with a fake network.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    pub fn new(now: impl Fn() -> Timestamp + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Clock {
+        Clock::new(Timestamp::now)
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
 }
 
 /// One collector's cycle, on its way to the pipeline.

@@ -8,7 +8,7 @@
 //! [`START_MARGIN`] before the newest transaction known to [`CLOCK_MARGIN`] after their answer.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use futures::{stream as futures_stream, StreamExt};
 
@@ -17,6 +17,7 @@ use super::bulk::{merge, merge_token_list, Merged, Read, ReadQueue};
 use super::ledger::Cut;
 use super::pages;
 use super::stream::{Book, Effects, Stream};
+use super::Clock;
 use crate::ids::EntityId;
 use crate::metrics::Sample;
 use crate::mirror::models::ListedAccount;
@@ -55,11 +56,8 @@ pub struct Streaming {
     last_page: Option<Instant>,
     /// Whether the next cycle should start at once: the warm-up or the stream has more to do.
     pub hurry: bool,
-}
-
-/// `SystemTime::now()` plus `d`, as a consensus-style timestamp.
-fn now_plus(d: Duration) -> Timestamp {
-    Timestamp::from_system(SystemTime::now() + d)
+    /// The host's time, which bounds what a read can include.
+    pub clock: Clock,
 }
 
 impl Streaming {
@@ -72,6 +70,7 @@ impl Streaming {
             drift: 0,
             last_page: None,
             hurry: false,
+            clock: Clock::default(),
         }
     }
 
@@ -136,7 +135,7 @@ impl Streaming {
         let effects = self.follow(shared, left.max(1), errors).await;
         let mut samples = self.samples(shared, now, effects.as_ref(), &confirmed);
         if let Some(cursor) = self.stream.cursor {
-            let lag = cursor.seconds_until(Timestamp::now()).max(0.0);
+            let lag = cursor.seconds_until(self.clock.now()).max(0.0);
             samples.push(Sample::new("accounts_stream_lag_seconds", &[], lag, now));
         }
         let behind = effects.is_some() && !self.stream.at_head;
@@ -170,7 +169,7 @@ impl Streaming {
     async fn observe_head(&mut self, shared: &Shared, errors: &mut Vec<String>) -> Option<Timestamp> {
         match shared.client.latest_transaction().await {
             Ok(latest) => {
-                let head = latest.and_then(|t| t.consensus_timestamp.parse().ok()).unwrap_or_else(Timestamp::now);
+                let head = latest.and_then(|t| t.consensus_timestamp.parse().ok()).unwrap_or_else(|| self.clock.now());
                 self.head = Some(self.head.map_or(head, |h| h.max(head)));
                 Some(head)
             }
@@ -195,13 +194,13 @@ impl Streaming {
         errors: &mut Vec<String>,
     ) {
         let lo = self.read_floor();
-        let (client, watch) = (&shared.client, &shared.watch);
+        let (client, watch, clock) = (&shared.client, &shared.watch, &self.clock);
         type Answer = (Vec<u32>, Result<Vec<ListedAccount>, MirrorError>, Timestamp);
         let answers: Vec<Answer> = futures_stream::iter(lists)
             .map(|accounts| async move {
                 let ids: Vec<EntityId> = accounts.iter().map(|a| watch.get(*a as usize).id).collect();
                 let result = client.accounts_by_id(&ids).await;
-                (accounts, result, now_plus(CLOCK_MARGIN))
+                (accounts, result, clock.now().plus(CLOCK_MARGIN))
             })
             .buffer_unordered(IN_FLIGHT)
             .collect()
@@ -264,15 +263,14 @@ impl Streaming {
     /// Reads the own token lists of `accounts` (decimals, and tokens past the id-list read's 50).
     async fn read_token_lists(&mut self, shared: &mut Shared, accounts: Vec<u32>, errors: &mut Vec<String>) {
         let lo = self.read_floor();
-        let (client, watch) = (&shared.client, &shared.watch);
-        let answers: Vec<_> =
-            futures_stream::iter(accounts)
-                .map(|a| async move {
-                    (a, client.account_tokens(&watch.get(a as usize).text).await, now_plus(CLOCK_MARGIN))
-                })
-                .buffer_unordered(IN_FLIGHT)
-                .collect()
-                .await;
+        let (client, watch, clock) = (&shared.client, &shared.watch, &self.clock);
+        let answers: Vec<_> = futures_stream::iter(accounts)
+            .map(|a| async move {
+                (a, client.account_tokens(&watch.get(a as usize).text).await, clock.now().plus(CLOCK_MARGIN))
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
         let asked: HashSet<u32> = answers.iter().map(|(a, ..)| *a).collect();
         let deltas = self.stream.replay.of(&asked);
         for (a, result, hi) in answers {

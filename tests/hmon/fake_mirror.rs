@@ -283,6 +283,31 @@ impl FakeMirror {
         });
     }
 
+    /// Appends `n` transactions that move no generated account (see [`network::Generator::idle`]): the network's
+    /// consensus time goes on while the watched balances stay.
+    pub fn idle(&self, n: usize) {
+        self.with(|s| {
+            let mut generator = s.network.take().expect("idle needs FakeMirror::network");
+            for _ in 0..n {
+                let (at, tx) = generator.idle(&mut s.accounts);
+                s.insert_transaction(at, tx);
+            }
+            s.network = Some(generator);
+        });
+    }
+
+    /// A host clock in step with the synthetic network: one second after its newest transaction (a mirror one
+    /// second behind consensus), for collectors whose reads are bracketed by the host's time.
+    pub fn clock(&self) -> impl Fn() -> hmon::timestamp::Timestamp + Send + Sync + 'static {
+        let state = self.state.clone();
+        move || {
+            let s = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let at = s.transactions.last().map_or(network::GENESIS, |(at, _)| *at) + 1_000_000_000;
+            let (secs, nanos) = (at.div_euclid(1_000_000_000), at.rem_euclid(1_000_000_000));
+            hmon::timestamp::Timestamp { secs: secs as i64, nanos: nanos as u32 }
+        }
+    }
+
     /// Every account's hbar balance (tinybars) as the fake serves it now.
     pub fn hbar_balances(&self) -> BTreeMap<String, i64> {
         self.with(|s| s.accounts.values().map(|a| (a.id.to_string(), a.tinybars)).collect())

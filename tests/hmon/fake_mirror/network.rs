@@ -156,6 +156,26 @@ impl Generator {
         out
     }
 
+    /// A transaction that touches no generated account: node 0.0.3 pays a topic message of its own, the fee
+    /// shared out as usual. It moves the network's consensus time on without moving a watched balance.
+    pub fn idle(&mut self, accounts: &mut BTreeMap<Id, Account>) -> (i128, Value) {
+        self.clock += self.rng.i128(1_000..=50_000_000);
+        let at = self.clock;
+        let mut d = Draft {
+            name: "CRYPTOTRANSFER",
+            payer: NODES[0],
+            result: "SUCCESS",
+            fee: self.rng.i64(MAX_FEE / 10..=MAX_FEE),
+            node: NODES[1],
+            valid_start: at - 1_000_000_000,
+            ..Draft::default()
+        };
+        d.message(NODES[0], Id::num(9_000_000));
+        let tx = d.render(at, self.hash());
+        apply(accounts, at, &tx);
+        (at, tx)
+    }
+
     /// A generated account other than those in `not`.
     fn pick(&mut self, not: &[Id]) -> Id {
         loop {
