@@ -2,6 +2,8 @@
 //! arrival order: store the samples, evaluate the rules, commit the state changes, the notifications and the
 //! collector's own state in one transaction, publish the events, then hand the notifications to the dispatcher.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +31,7 @@ pub(super) async fn evaluate(
     sink: Sink,
 ) {
     let mut pruned_at: Option<std::time::Instant> = None;
+    let mut published = Published::default();
     loop {
         let batch = tokio::select! {
             biased;
@@ -78,6 +81,7 @@ pub(super) async fn evaluate(
         let mut batch_events: Vec<Event> = Vec::with_capacity(samples.len() + errors.len() + notifications.len());
         batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
         batch_events.extend(store_errors.iter().map(|m| collector_error("store", m.clone())));
+        let sample_count = samples.len();
         batch_events.extend(samples.into_iter().map(Event::Sample));
         for n in &notifications {
             log_alert(n);
@@ -102,9 +106,18 @@ pub(super) async fn evaluate(
                 health.last_error = None;
             }
         });
+        let mut unchanged = 0;
         for event in batch_events {
+            if let Event::Sample(s) = &event {
+                if !published.changed(s) {
+                    unchanged += 1;
+                    continue;
+                }
+            }
             let _ = sink.events.send(event);
         }
+        let (collector, timestamp) = (collector.to_string(), now.to_rfc3339());
+        let _ = sink.events.send(Event::Cycle { collector, timestamp, samples: sample_count, unchanged });
         // After the alert events, so no delivery outcome is heard before the alert it belongs to.
         if let Err(e) = sink.dispatcher.queued(entries) {
             // The rows are stored: the dispatcher's re-scan or the next start delivers them.
@@ -294,4 +307,25 @@ fn log_alert(n: &Notification) {
 
 fn collector_error(collector: &str, message: String) -> Event {
     Event::CollectorError { collector: collector.to_string(), message, timestamp: Timestamp::now().to_rfc3339() }
+}
+
+/// What readers of the event stream were last sent of each series: a sample that repeats it is not sent again.
+#[derive(Default)]
+struct Published {
+    /// Series (name and labels) -> the value's bits and the error's hash.
+    last: HashMap<u64, (u64, u64)>,
+}
+
+impl Published {
+    /// Whether `sample` is news: a series not sent before, or a value or error that differs from the last sent.
+    fn changed(&mut self, sample: &Sample) -> bool {
+        let seen = (sample.value.to_bits(), hash(&sample.error));
+        self.last.insert(hash(&(&sample.name, &sample.labels)), seen) != Some(seen)
+    }
+}
+
+fn hash(value: &impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }

@@ -37,8 +37,14 @@ pub use plan::Plan;
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// A new sample: `{"type":"sample","name":..,"labels":..,"value":..,"timestamp":..}`.
+    /// A series' first sample, or one whose value (or error) differs from the series' previous sample:
+    /// `{"type":"sample","name":..,"labels":..,"value":..,"timestamp":..}`. A sample that only confirms the
+    /// value is not sent (the [`Event::Cycle`] counts it), so a cycle over 100,000 quiet accounts costs readers
+    /// one event, not 100,000.
     Sample(Sample),
+    /// A collector's cycle is evaluated: how many samples it brought and how many of them only confirmed an
+    /// unchanged value. After the cycle's samples, errors and alerts.
+    Cycle { collector: String, timestamp: String, samples: usize, unchanged: usize },
     /// A notification the alert manager queued (firing, repeat or resolved), once it is stored.
     Alert(Notification),
     /// A collector's source failed this cycle; it is asked again next cycle.

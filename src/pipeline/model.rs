@@ -78,7 +78,7 @@ impl Model {
                 let time = Timestamp::now().to_rfc3339();
                 self.recent(format!("{} webhook {webhook}: {reason}", time.get(11..19).unwrap_or(&time)));
             }
-            Event::Alert(_) | Event::Delivery(_) | Event::Lagged { .. } => {}
+            Event::Alert(_) | Event::Delivery(_) | Event::Lagged { .. } | Event::Cycle { .. } => {}
         }
     }
 

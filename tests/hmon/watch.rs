@@ -294,3 +294,32 @@ fn a_second_signal_stops_at_once() {
     let rest: Vec<String> = rx.iter().collect();
     assert!(rest.iter().any(|l| l.contains("stopped at once")), "{rest:?}");
 }
+
+/// A `sample` event is news only: a series' first value and each change. A cycle that confirms an unchanged value
+/// sends nothing for it, and its `cycle` event counts what it confirmed.
+#[test]
+fn watch_json_sends_a_balance_once_per_change_and_a_cycle_event_each_cycle() {
+    let env = Env::start();
+    env.mirror.account("0.0.1001", 5_000_000_000, &[]);
+    config(&env, &[], "");
+    let (_child, rx) = spawn_watch(&env, &[]);
+    let is_balance = |e: &Value| e["type"] == "sample" && e["name"] == "account_balance_hbar";
+    let mut balances = Vec::new();
+    let mut cycles = Vec::new();
+    while cycles.len() < 3 {
+        let e = next_event(&rx, |e| is_balance(e) || (e["type"] == "cycle" && e["collector"] == "accounts"));
+        match is_balance(&e) {
+            true => balances.push(e["value"].as_f64()),
+            false => cycles.push((e["samples"].as_u64().unwrap_or(0), e["unchanged"].as_u64().unwrap_or(0))),
+        }
+    }
+    assert_eq!(balances, [Some(50.0)], "sent once over three cycles");
+    assert!(cycles[0].0 > 0, "the first cycle brought samples: {cycles:?}");
+    assert!(cycles[1..].iter().all(|(samples, unchanged)| unchanged >= &1 && unchanged <= samples), "{cycles:?}");
+
+    env.mirror.set_balance("0.0.1001", 7_000_000_000);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+    env.mirror.transfer(crate::fake_mirror::Tx::new("0.0.2", "0.0.1001", 2_000_000_000, now as i64));
+    let changed = next_event(&rx, is_balance);
+    assert_eq!(changed["value"], 70.0);
+}
