@@ -132,7 +132,7 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let store = Arc::new(SqliteStore::with_heartbeat(db.clone(), plan.heartbeat));
     // The first reader is dropped at once: kept unread, it would hold the newest events (tens of MB of samples).
     // Alerts are logged by the pipeline itself; event streams subscribe while they are open.
-    let (outputs, first_reader) = Outputs::new();
+    let (outputs, first_reader) = Outputs::new(plan.accounts.len());
     drop(first_reader);
     let overrides = ctx.overrides.clone();
     let resolve: daemon::Resolve = Box::new(move || Settings::resolve(overrides.clone(), |k| std::env::var(k).ok()));

@@ -82,11 +82,11 @@ pub(super) async fn evaluate(
         batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
         batch_events.extend(store_errors.iter().map(|m| collector_error("store", m.clone())));
         let sample_count = samples.len();
-        batch_events.extend(samples.into_iter().map(Event::Sample));
+        batch_events.extend(samples.into_iter().map(|s| Event::Sample(Arc::new(s))));
         for n in &notifications {
             log_alert(n);
         }
-        batch_events.extend(notifications.into_iter().map(Event::Alert));
+        batch_events.extend(notifications.into_iter().map(|n| Event::Alert(Box::new(n))));
         let alerts = manager.alerts();
         let delivery = sink.dispatcher.stats();
         sink.model.update(|m| {
@@ -194,7 +194,7 @@ async fn retire(manager: &mut AlertManager, sink: &Sink, rules: Vec<String>) -> 
     let (notifications, entries) = commit(sink, manager, outgoing, Vec::new(), now).await?;
     for n in notifications {
         log_alert(&n);
-        let _ = sink.events.send(Event::Alert(n));
+        let _ = sink.events.send(Event::Alert(Box::new(n)));
     }
     if let Err(e) = sink.dispatcher.queued(entries) {
         tracing::warn!(error = %Inert(format_args!("{e:#}")), "notifications wait in the outbox");

@@ -41,22 +41,30 @@ pub enum Event {
     /// `{"type":"sample","name":..,"labels":..,"value":..,"timestamp":..}`. A sample that only confirms the
     /// value is not sent (the [`Event::Cycle`] counts it), so a cycle over 100,000 quiet accounts costs readers
     /// one event, not 100,000.
-    Sample(Sample),
+    Sample(Arc<Sample>),
     /// A collector's cycle is evaluated: how many samples it brought and how many of them only confirmed an
     /// unchanged value. After the cycle's samples, errors and alerts.
     Cycle { collector: String, timestamp: String, samples: usize, unchanged: usize },
     /// A notification the alert manager queued (firing, repeat or resolved), once it is stored.
-    Alert(Notification),
+    Alert(Box<Notification>),
     /// A collector's source failed this cycle; it is asked again next cycle.
     CollectorError { collector: String, message: String, timestamp: String },
     /// A delivery outcome from the webhook dispatcher.
-    Delivery(DeliveryEvent),
+    Delivery(Box<DeliveryEvent>),
     /// This reader fell behind and `missed` events were skipped (the pipeline never waits for a reader).
     Lagged { missed: u64 },
 }
 
-/// Events a reader may fall behind by before it misses some.
+/// Events a reader may fall behind by before it misses some, at least.
 pub const EVENT_BUFFER: usize = 65_536;
+
+/// Events a reader may fall behind by, for a plan watching `accounts`: room for a cycle that brings every
+/// account's first samples at once (hbar, a token or two, the transaction count), so that a reader as fast as
+/// the pipeline never misses the warm-up of a long watch list. An empty slot costs about 100 bytes; a full one
+/// shares its sample with the model.
+pub fn event_buffer(accounts: usize) -> usize {
+    EVENT_BUFFER.max(accounts.saturating_mul(4))
+}
 
 /// A running pipeline.
 pub struct Monitor {
@@ -79,10 +87,11 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// A new, empty model and event stream; the receiver hears everything from the start.
-    pub fn new() -> (Outputs, broadcast::Receiver<Event>) {
+    /// A new, empty model and event stream for a plan watching `accounts`; the receiver hears everything from
+    /// the start.
+    pub fn new(accounts: usize) -> (Outputs, broadcast::Receiver<Event>) {
         let (model, _) = model::model();
-        let (events, first_reader) = broadcast::channel::<Event>(EVENT_BUFFER);
+        let (events, first_reader) = broadcast::channel::<Event>(event_buffer(accounts));
         (Outputs { model, events }, first_reader)
     }
 }
@@ -162,7 +171,7 @@ impl Monitor {
                 let reader = outputs.events.subscribe();
                 (outputs, reader)
             }
-            None => Outputs::new(),
+            None => Outputs::new(plan.accounts.len()),
         };
         let model = writer.handle();
 
@@ -292,7 +301,7 @@ async fn forward_deliveries(
         };
         match next {
             Ok(e) => {
-                let _ = events.send(Event::Delivery(e));
+                let _ = events.send(Event::Delivery(Box::new(e)));
             }
             Err(broadcast::error::RecvError::Lagged(_)) => {}
             Err(broadcast::error::RecvError::Closed) => return,
@@ -301,7 +310,7 @@ async fn forward_deliveries(
     loop {
         match delivered.try_recv() {
             Ok(e) => {
-                let _ = events.send(Event::Delivery(e));
+                let _ = events.send(Event::Delivery(Box::new(e)));
             }
             Err(broadcast::error::TryRecvError::Lagged(_)) => {}
             Err(_) => return,

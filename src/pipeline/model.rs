@@ -25,7 +25,7 @@ const RECENT_ERRORS: usize = 5;
 pub struct Model {
     /// The newest sample of every series.
     #[serde(skip)]
-    pub latest: BTreeMap<SeriesKey, Sample>,
+    pub latest: BTreeMap<SeriesKey, Arc<Sample>>,
     /// Pending and firing alerts, by rule then labels.
     pub alerts: Vec<AlertView>,
     /// Silences in force.
@@ -64,7 +64,7 @@ impl Model {
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::Sample(s) => {
-                self.latest.insert(s.series(), s.clone());
+                self.latest.insert(s.series(), Arc::clone(s));
             }
             Event::CollectorError { collector, message, timestamp } => {
                 let time = timestamp.get(11..19).unwrap_or(timestamp);
@@ -74,7 +74,8 @@ impl Model {
                     self.collectors.entry(collector.clone()).or_default().last_error = Some(message.clone());
                 }
             }
-            Event::Delivery(DeliveryEvent::Dropped { webhook, reason, .. }) => {
+            Event::Delivery(delivery) if matches!(**delivery, DeliveryEvent::Dropped { .. }) => {
+                let DeliveryEvent::Dropped { webhook, reason, .. } = &**delivery else { return };
                 let time = Timestamp::now().to_rfc3339();
                 self.recent(format!("{} webhook {webhook}: {reason}", time.get(11..19).unwrap_or(&time)));
             }
@@ -96,7 +97,7 @@ impl Model {
     /// The latest samples of metric `name`.
     pub fn of(&self, name: &str) -> impl Iterator<Item = &Sample> {
         let name = name.to_string();
-        self.latest.values().filter(move |s| s.name == name)
+        self.latest.values().map(|s| &**s).filter(move |s| s.name == name)
     }
 
     /// The firing alerts.

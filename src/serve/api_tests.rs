@@ -69,7 +69,7 @@ async fn status_shows_the_model() {
             // From before node 1 went down: not a current latency.
             Sample::new("node_latency_seconds", &[("node_id", "1"), ("node_account_id", "0.0.4")], 0.5, at),
         ] {
-            m.apply(&Event::Sample(s));
+            m.apply(&Event::Sample(s.into()));
         }
         m.collectors.entry("mirror".into()).or_default().up = true;
     });
@@ -114,7 +114,9 @@ async fn the_status_shows_each_change_of_the_model_once_rendered_per_change() {
     assert_eq!(first, get_json(&state, "/api/v1/status").await, "the same model, the same document");
     let at = Timestamp::now();
     writer.update(|m| {
-        m.apply(&Event::Sample(Sample::new("account_balance_hbar", &[("account", "0.0.7"), ("label", "")], 3.0, at)));
+        m.apply(&Event::Sample(
+            Sample::new("account_balance_hbar", &[("account", "0.0.7"), ("label", "")], 3.0, at).into(),
+        ));
     });
     let second = get_json(&state, "/api/v1/status").await;
     assert_eq!(second["accounts"][0]["account"], "0.0.7", "{second}");

@@ -93,12 +93,10 @@ async fn metrics_has_the_prometheus_content_type_and_the_samples() {
     let (state, writer) = state();
     let at = Timestamp::now();
     writer.update(|m| {
-        m.apply(&Event::Sample(Sample::new(
-            "account_balance_hbar",
-            &[("account", "0.0.1001"), ("label", "a \"quoted\"\\ name")],
-            5.0,
-            at,
-        )));
+        m.apply(&Event::Sample(
+            Sample::new("account_balance_hbar", &[("account", "0.0.1001"), ("label", "a \"quoted\"\\ name")], 5.0, at)
+                .into(),
+        ));
     });
     let response = get(&state, "/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -123,7 +121,7 @@ async fn metrics_follows_every_model_change_and_the_uptime() {
     let balance = |value: f64| {
         let at = Timestamp::now();
         writer.update(|m| {
-            m.apply(&Event::Sample(Sample::new("account_balance_hbar", &[("account", "0.0.7")], value, at)))
+            m.apply(&Event::Sample(Sample::new("account_balance_hbar", &[("account", "0.0.7")], value, at).into()))
         });
     };
     let uptime = |text: &str| -> f64 {

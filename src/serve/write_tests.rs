@@ -60,7 +60,7 @@ pub(super) async fn harness(config: &str) -> Harness {
     let settings = resolve().unwrap();
     let db = Db::in_memory().unwrap();
     let store = Arc::new(SqliteStore::new(db.clone()));
-    let (outputs, _events) = Outputs::new();
+    let (outputs, _events) = Outputs::new(0);
     let out = Output::detect(false, ColorChoice::Never, true);
     let listen = "127.0.0.1:8754".parse().unwrap();
     let interval = crate::pipeline::Plan::from_config(&settings.config, &[], None).unwrap().interval;
@@ -303,7 +303,7 @@ async fn next_alert(events: &mut tokio::sync::broadcast::Receiver<Event>) -> cra
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         match tokio::time::timeout_at(deadline, events.recv()).await {
-            Ok(Ok(Event::Alert(n))) => return n,
+            Ok(Ok(Event::Alert(n))) => return *n,
             Ok(Ok(_)) => {}
             other => panic!("no alert notification: {other:?}"),
         }

@@ -1,11 +1,13 @@
 //! [`MemoryStore`]: samples kept in process memory, bounded per series. Each series is a ring buffer sorted by
-//! timestamp; when a series holds its bound, inserting drops its oldest sample. Nothing survives the process,
-//! which is what `watch` and tests want.
+//! timestamp; when a series holds its bound, inserting drops its oldest sample. A run of equal values keeps only
+//! its first and its newest sighting (what the SQLite store keeps of a run too), so a quiet series costs two
+//! points however long it stays quiet. Nothing survives the process, which is what `watch` and tests want.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use super::changes::same_value;
 use super::MetricStore;
 use crate::metrics::{labels_match, Labels, Sample};
 use crate::timestamp::Timestamp;
@@ -62,7 +64,15 @@ fn push(points: &mut Points, ts: Timestamp, value: f64, bound: usize) {
             Ok(i) => points[i].1 = value,
             Err(i) => points.insert(i, (ts, value)),
         },
-        _ => points.push_back((ts, value)),
+        _ => {
+            let n = points.len();
+            let run = n >= 2 && same_value(points[n - 2].1, value) && same_value(points[n - 1].1, value);
+            match points.back_mut() {
+                // The run goes on: its newest sighting moves.
+                Some(last) if run => last.0 = ts,
+                _ => points.push_back((ts, value)),
+            }
+        }
     }
     while points.len() > bound {
         points.pop_front();
@@ -208,6 +218,22 @@ mod tests {
         store.insert(&[at(15)]).unwrap();
         assert_eq!(secs(store.range("x", t(0), t(100)).unwrap()), [15.0, 20.0, 30.0]);
         assert_eq!(MemoryStore::new(0).per_series(), 1);
+    }
+
+    #[test]
+    fn a_run_of_one_value_keeps_its_first_and_newest_sighting() {
+        let store = MemoryStore::new(1000);
+        let values = [1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 1.0, f64::NAN, f64::NAN, f64::NAN];
+        let samples: Vec<Sample> =
+            values.iter().enumerate().map(|(i, v)| Sample::new("x", &[], *v, t(i as i64))).collect();
+        store.insert(&samples).unwrap();
+        let kept: Vec<(i64, f64)> =
+            store.range("x", t(0), t(100)).unwrap().iter().map(|s| (s.timestamp.as_millis() / 1000, s.value)).collect();
+        let (first, last) = (&kept[..5], &kept[5..]);
+        assert_eq!(first, [(0, 1.0), (3, 1.0), (4, 2.0), (5, 2.0), (6, 1.0)]);
+        assert_eq!((last.len(), last[0].0, last[1].0), (2, 7, 9));
+        assert!(last.iter().all(|(_, v)| v.is_nan()));
+        assert_eq!(store.value_at("x", &Labels::new(), t(2)).unwrap().map(|s| s.value), Some(1.0));
     }
 
     #[test]

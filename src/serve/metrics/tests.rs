@@ -28,7 +28,7 @@ const HOSTILE: &[&str] = &[
 
 fn sample(model: &mut Model, name: &str, labels: &[(&str, &str)], value: f64) {
     let s = Sample::new(name, labels, value, T);
-    model.latest.insert(s.series(), s);
+    model.latest.insert(s.series(), s.into());
 }
 
 fn alert(rule: &str, severity: Severity, state: &'static str) -> AlertView {

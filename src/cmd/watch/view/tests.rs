@@ -39,7 +39,7 @@ fn plan(accounts: usize) -> Plan {
 }
 
 fn sample(state: &mut State, name: &str, labels: &[(&str, &str)], value: f64) {
-    state.apply(&Event::Sample(Sample::new(name, labels, value, NOW)));
+    state.apply(&Event::Sample(Sample::new(name, labels, value, NOW).into()));
 }
 
 fn error(state: &mut State, collector: &str, message: &str) {
@@ -274,7 +274,7 @@ fn network_text_is_inert_on_screen() {
     sample(&mut state, "node_up", &[("node_id", "3"), ("node_account_id", &format!("0.0.6{HOSTILE}"))], 0.0);
     let refused = Sample::new("node_up", &[("node_id", "4"), ("node_account_id", "0.0.7")], 0.0, NOW)
         .with_error(Some(format!("refused{HOSTILE} and a reason far too long to show whole")));
-    state.apply(&Event::Sample(refused));
+    state.apply(&Event::Sample(refused.into()));
     let account = format!("0.0.1001{HOSTILE}");
     let alert =
         firing(&format!("rule{HOSTILE}"), Severity::Critical, &[("account", &account)], &format!("summary{HOSTILE}"));
