@@ -135,7 +135,7 @@ fn run(path: &std::path::Path, heartbeat: Option<Duration>, stretch: Duration) -
             .zip(balances)
             .map(|(l, b)| Sample {
                 name: "account_balance_hbar".into(),
-                labels: l.iter().cloned().collect(),
+                labels: std::sync::Arc::new(l.iter().cloned().collect()),
                 value: *b,
                 timestamp: ts,
                 error: None,

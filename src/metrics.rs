@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,8 @@ pub type Labels = BTreeMap<String, String>;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub name: String,
-    pub labels: Labels,
+    /// Shared: a collector that reports the same series every cycle builds its label set once.
+    pub labels: Arc<Labels>,
     pub value: f64,
     /// When the value was observed; RFC 3339 in JSON.
     pub timestamp: Timestamp,
@@ -29,7 +31,12 @@ pub struct Sample {
 
 impl Sample {
     pub fn new(name: &str, labels: &[(&str, &str)], value: f64, timestamp: Timestamp) -> Self {
-        let labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let labels: Labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Self::of(name, Arc::new(labels), value, timestamp)
+    }
+
+    /// A sample of the series `name{labels}`, sharing `labels`.
+    pub fn of(name: &str, labels: Arc<Labels>, value: f64, timestamp: Timestamp) -> Self {
         Self { name: name.to_string(), labels, value, timestamp, error: None }
     }
 

@@ -173,7 +173,7 @@ impl AlertManager {
         candidates.clear();
         candidates.extend_from_slice(&metric.unlabelled);
         if !metric.by_label.is_empty() {
-            for (k, v) in &sample.labels {
+            for (k, v) in sample.labels.iter() {
                 if let Some(rules) = metric.by_label.get(k.as_str()).and_then(|values| values.get(v.as_str())) {
                     candidates.extend_from_slice(rules);
                 }
@@ -219,7 +219,7 @@ impl AlertManager {
                     // This may notify: should the commit fail, the state goes as it came.
                     self.undo.entry(key).or_insert(None);
                 }
-                self.states.entry(key).or_insert_with(|| SeriesState::new(sample.labels.clone()))
+                self.states.entry(key).or_insert_with(|| SeriesState::new((*sample.labels).clone()))
             }
         };
         let active = rule.condition.holds(sample.value, rule.threshold.unwrap_or(0.0), state.value);

@@ -295,8 +295,7 @@ pub fn push_balances(out: &mut Vec<Sample>, w: &Watched, k: &Known, tokens: &Tok
     if k.doubtful {
         return;
     }
-    let labels = [("account", w.text.as_str()), ("label", w.label.as_str())];
-    out.push(Sample::new("account_balance_hbar", &labels, k.tinybars as f64 / 1e8, now));
+    out.push(Sample::of("account_balance_hbar", Arc::clone(&w.labels), k.tinybars as f64 / 1e8, now));
     if !k.tokens_complete {
         return;
     }

@@ -10,6 +10,7 @@
 //! gaps instead of cached values passed off as fresh.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use futures::{stream, StreamExt};
 
@@ -240,8 +241,7 @@ fn samples(shared: &Shared, now: Timestamp, counted: &Counted, read: &HashMap<u3
         }
         if counted.accounts.contains(&a) {
             let n = counted.counts.get(&a).copied().unwrap_or(0);
-            let labels = [("account", w.text.as_str()), ("label", w.label.as_str())];
-            out.push(Sample::new("account_transactions", &labels, n as f64, now));
+            out.push(Sample::of("account_transactions", Arc::clone(&w.labels), n as f64, now));
         }
     }
     out

@@ -8,6 +8,7 @@
 //! [`START_MARGIN`] before the newest transaction known to [`CLOCK_MARGIN`] after their answer.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{stream as futures_stream, StreamExt};
@@ -337,8 +338,8 @@ impl Streaming {
                 push_balances(&mut out, w, k, &shared.tokens, now);
             }
             if let Some(effects) = effects {
-                let labels = [("account", w.text.as_str()), ("label", w.label.as_str())];
-                out.push(Sample::new("account_transactions", &labels, f64::from(effects.counts[a]), now));
+                let labels = Arc::clone(&w.labels);
+                out.push(Sample::of("account_transactions", labels, f64::from(effects.counts[a]), now));
             }
         }
         out

@@ -5,9 +5,11 @@
 //! the list (a `u32`), which keeps per-account state in plain vectors.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::accounts::WatchedAccount;
 use crate::ids::EntityId;
+use crate::metrics::Labels;
 
 /// One watched account, with its id already written out (samples label it every cycle).
 #[derive(Debug, Clone)]
@@ -15,6 +17,8 @@ pub struct Watched {
     pub id: EntityId,
     pub text: String,
     pub label: String,
+    /// `{account, label}`, shared by every sample of the account's series.
+    pub labels: Arc<Labels>,
 }
 
 /// The watched accounts in configuration order, indexed by id.
@@ -36,7 +40,9 @@ impl WatchList {
                 Some(_) => {}
                 None => {
                     index.insert(a.id, list.len() as u32);
-                    list.push(Watched { id: a.id, text: a.id.to_string(), label: a.label });
+                    let text = a.id.to_string();
+                    let labels = Labels::from([("account".into(), text.clone()), ("label".into(), a.label.clone())]);
+                    list.push(Watched { id: a.id, text, label: a.label, labels: Arc::new(labels) });
                 }
             }
         }

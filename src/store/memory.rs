@@ -5,7 +5,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::changes::same_value;
 use super::MetricStore;
@@ -19,7 +19,7 @@ pub const DEFAULT_PER_SERIES: usize = 1000;
 type Points = VecDeque<(Timestamp, f64)>;
 
 /// Metric name -> label set -> points: a series is identified by its name and labels, as a `SeriesKey` is.
-type Series = BTreeMap<String, BTreeMap<Labels, Points>>;
+type Series = BTreeMap<String, BTreeMap<Arc<Labels>, Points>>;
 
 /// An in-memory [`MetricStore`] holding at most `per_series` samples per series (the newest ones).
 #[derive(Debug)]
@@ -79,8 +79,8 @@ fn push(points: &mut Points, ts: Timestamp, value: f64, bound: usize) {
     }
 }
 
-fn sample(name: &str, labels: &Labels, (timestamp, value): (Timestamp, f64)) -> Sample {
-    Sample { name: name.to_string(), labels: labels.clone(), value, timestamp, error: None }
+fn sample(name: &str, labels: &Arc<Labels>, (timestamp, value): (Timestamp, f64)) -> Sample {
+    Sample::of(name, Arc::clone(labels), value, timestamp)
 }
 
 impl MetricStore for MemoryStore {
@@ -108,7 +108,7 @@ impl MetricStore for MemoryStore {
     fn latest_matching(&self, name: &str, matcher: &Labels, n: usize) -> anyhow::Result<Vec<Sample>> {
         let all = self.read();
         let Some(by_labels) = all.get(name) else { return Ok(Vec::new()) };
-        let mut found: Vec<(Timestamp, f64, &Labels)> = Vec::new();
+        let mut found: Vec<(Timestamp, f64, &Arc<Labels>)> = Vec::new();
         for (labels, points) in by_labels.iter().filter(|(labels, _)| labels_match(matcher, labels)) {
             found.extend(points.iter().rev().take(n).map(|&(ts, v)| (ts, v, labels)));
         }
@@ -120,7 +120,7 @@ impl MetricStore for MemoryStore {
     fn range(&self, name: &str, from: Timestamp, to: Timestamp) -> anyhow::Result<Vec<Sample>> {
         let all = self.read();
         let Some(by_labels) = all.get(name) else { return Ok(Vec::new()) };
-        let mut found: Vec<(Timestamp, f64, &Labels)> = Vec::new();
+        let mut found: Vec<(Timestamp, f64, &Arc<Labels>)> = Vec::new();
         for (labels, points) in by_labels {
             let start = points.partition_point(|(t, _)| *t < from);
             found.extend(points.range(start..).take_while(|(t, _)| *t < to).map(|&(ts, v)| (ts, v, labels)));
@@ -158,7 +158,9 @@ impl MetricStore for MemoryStore {
 
     fn value_at(&self, name: &str, labels: &Labels, at: Timestamp) -> anyhow::Result<Option<Sample>> {
         let all = self.read();
-        let Some(points) = all.get(name).and_then(|by_labels| by_labels.get(labels)) else { return Ok(None) };
+        let Some((labels, points)) = all.get(name).and_then(|by_labels| by_labels.get_key_value(labels)) else {
+            return Ok(None);
+        };
         let upto = points.partition_point(|(t, _)| *t <= at);
         Ok(upto.checked_sub(1).map(|i| sample(name, labels, points[i])))
     }

@@ -120,7 +120,7 @@ impl MetricStore for SqliteStore {
         }
         match &self.changes {
             None => {
-                let points = samples.iter().map(|s| (s.name.as_str(), &s.labels, Write::point(millis(s), s.value)));
+                let points = samples.iter().map(|s| (s.name.as_str(), &*s.labels, Write::point(millis(s), s.value)));
                 write_runs(&mut self.lock(), points)
             }
             Some(changes) => self.insert_changes(changes, samples),
@@ -219,7 +219,7 @@ impl SqliteStore {
         }
         let mut writes: Vec<(&str, &Labels, Write)> = Vec::new();
         for s in samples {
-            let key = (s.name.as_str(), &s.labels);
+            let key = (s.name.as_str(), &*s.labels);
             let current = match batch.get(&key) {
                 Some(run) => *run,
                 None => memory.get(key.0, key.1),
@@ -272,7 +272,7 @@ fn millis(s: &Sample) -> i64 {
 fn to_sample(name: &str, labels: &Labels, ts_ms: i64, value: f64) -> Sample {
     Sample {
         name: name.to_string(),
-        labels: labels.clone(),
+        labels: Arc::new(labels.clone()),
         value,
         timestamp: Timestamp::from_millis(ts_ms),
         error: None,
