@@ -3,7 +3,6 @@
 //! Collectors produce samples, the store keeps them, the alert manager evaluates rules on them and `watch`
 //! prints them. A series is a metric name plus its label set.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -11,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::timestamp::Timestamp;
 
-/// Label names to values, ordered so a label set has one canonical form.
-pub type Labels = BTreeMap<String, String>;
+mod labels;
+
+pub use labels::Labels;
 
 /// One observation of one series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,6 +4,8 @@
 //! fakes' posts), each bounded by [`WAIT`].
 
 use std::collections::BTreeMap;
+
+use crate::metrics::Labels;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -128,7 +130,7 @@ fn forwarding(targets: Vec<Target>) -> Forwarding {
 fn firing() -> AlertView {
     AlertView {
         rule: "low-balance".into(),
-        labels: BTreeMap::from([("account".into(), "0.0.1001".into())]),
+        labels: Labels::from([("account".into(), "0.0.1001".into())]),
         severity: Severity::Warning,
         state: "firing",
         since: crate::timestamp::Timestamp::now(),

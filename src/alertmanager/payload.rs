@@ -135,7 +135,9 @@ fn labels_of(rule: &str, severity: &str, series: &Labels, options: &Options) -> 
     labels.insert("alertname".to_string(), rule.to_string());
     labels.insert("severity".to_string(), severity.to_string());
     for (name, value) in &options.external_labels {
-        labels.entry(name.clone()).or_insert_with(|| value.clone());
+        if !labels.contains_key(name) {
+            labels.insert(name.clone(), value.clone());
+        }
     }
     labels.retain(|_, value| !value.is_empty());
     labels
@@ -161,8 +163,8 @@ pub fn label_set(series: &Labels) -> Labels {
         }
     }
     for (name, value) in renamed {
-        if !name.is_empty() && !name.starts_with("__") {
-            labels.entry(name).or_insert_with(|| value.clone());
+        if !name.is_empty() && !name.starts_with("__") && !labels.contains_key(&name) {
+            labels.insert(name, value.clone());
         }
     }
     labels

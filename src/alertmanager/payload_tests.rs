@@ -27,7 +27,7 @@ fn options(watchdog: bool) -> Options {
 fn view(state: &'static str, silenced: bool) -> AlertView {
     AlertView {
         rule: "low-balance".into(),
-        labels: BTreeMap::from([("account".into(), "0.0.1001".into()), ("label".into(), "treasury".into())]),
+        labels: Labels::from([("account".into(), "0.0.1001".into()), ("label".into(), "treasury".into())]),
         severity: Severity::Critical,
         state,
         since: at(-30),
@@ -137,7 +137,7 @@ fn an_alert_never_ends_before_it_starts() {
 #[test]
 fn label_names_alertmanager_refuses_are_sanitized_and_reserved_or_empty_ones_dropped() {
     let odd = AlertView {
-        labels: BTreeMap::from([
+        labels: Labels::from([
             ("node-id".into(), "0.0.3".into()),
             ("9lives".into(), "x".into()),
             ("caf\u{e9}".into(), "y".into()),

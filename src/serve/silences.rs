@@ -5,7 +5,7 @@
 //! (`labels` and `comment` optional) and answers 201 with the silence; `GET` lists the active and coming ones
 //! (`?all=true` adds those ended in the last day).
 
-use std::collections::BTreeMap;
+use crate::metrics::Labels;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -29,7 +29,7 @@ use crate::timestamp::{parse_duration, Timestamp};
 pub struct NewSilence {
     pub rule: String,
     #[serde(default)]
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     /// How long, e.g. "2h" or "30m".
     pub duration: String,
     #[serde(default)]

@@ -40,7 +40,7 @@ use super::api::{internal, Params};
 use super::{ApiError, AppState};
 use crate::alert::manager::AlertView;
 use crate::alert::silence::Silence;
-use crate::metrics::Sample;
+use crate::metrics::{Labels, Sample};
 use crate::pipeline::model::{CollectorHealth, Model};
 use crate::timestamp::Timestamp;
 
@@ -104,7 +104,7 @@ struct Alerts<'a> {
 }
 
 /// The label `key` of `labels`, or "".
-fn label<'a>(labels: &'a BTreeMap<String, String>, key: &str) -> &'a str {
+fn label<'a>(labels: &'a Labels, key: &str) -> &'a str {
     labels.get(key).map_or("", String::as_str)
 }
 
