@@ -117,7 +117,8 @@ pub(super) async fn evaluate(
             let _ = sink.events.send(event);
         }
         let (collector, timestamp) = (collector.to_string(), now.to_rfc3339());
-        let _ = sink.events.send(Event::Cycle { collector, timestamp, samples: sample_count, unchanged });
+        let done = super::CycleDone { collector, timestamp, samples: sample_count, unchanged };
+        let _ = sink.events.send(Event::Cycle(Box::new(done)));
         // After the alert events, so no delivery outcome is heard before the alert it belongs to.
         if let Err(e) = sink.dispatcher.queued(entries) {
             // The rows are stored: the dispatcher's re-scan or the next start delivers them.
@@ -306,7 +307,7 @@ fn log_alert(n: &Notification) {
 }
 
 fn collector_error(collector: &str, message: String) -> Event {
-    Event::CollectorError { collector: collector.to_string(), message, timestamp: Timestamp::now().to_rfc3339() }
+    Event::collector_error(collector, &message, &Timestamp::now().to_rfc3339())
 }
 
 /// What readers of the event stream were last sent of each series: a sample that repeats it is not sent again.

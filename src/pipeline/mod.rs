@@ -44,15 +44,41 @@ pub enum Event {
     Sample(Arc<Sample>),
     /// A collector's cycle is evaluated: how many samples it brought and how many of them only confirmed an
     /// unchanged value. After the cycle's samples, errors and alerts.
-    Cycle { collector: String, timestamp: String, samples: usize, unchanged: usize },
+    Cycle(Box<CycleDone>),
     /// A notification the alert manager queued (firing, repeat or resolved), once it is stored.
     Alert(Box<Notification>),
     /// A collector's source failed this cycle; it is asked again next cycle.
-    CollectorError { collector: String, message: String, timestamp: String },
+    CollectorError(Box<CollectorError>),
     /// A delivery outcome from the webhook dispatcher.
     Delivery(Box<DeliveryEvent>),
     /// This reader fell behind and `missed` events were skipped (the pipeline never waits for a reader).
     Lagged { missed: u64 },
+}
+
+// The larger variants are boxed: every slot of the event buffer is the size of an `Event`.
+
+/// `{"type":"cycle",..}`: see [`Event::Cycle`].
+#[derive(Debug, Clone, Serialize)]
+pub struct CycleDone {
+    pub collector: String,
+    pub timestamp: String,
+    pub samples: usize,
+    pub unchanged: usize,
+}
+
+/// `{"type":"collector_error",..}`: see [`Event::CollectorError`].
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectorError {
+    pub collector: String,
+    pub message: String,
+    pub timestamp: String,
+}
+
+impl Event {
+    pub fn collector_error(collector: &str, message: &str, timestamp: &str) -> Event {
+        let (collector, message, timestamp) = (collector.to_string(), message.to_string(), timestamp.to_string());
+        Event::CollectorError(Box::new(CollectorError { collector, message, timestamp }))
+    }
 }
 
 /// Events a reader may fall behind by before it misses some, at least.

@@ -66,7 +66,8 @@ impl Model {
             Event::Sample(s) => {
                 self.latest.insert(s.series(), Arc::clone(s));
             }
-            Event::CollectorError { collector, message, timestamp } => {
+            Event::CollectorError(error) => {
+                let super::CollectorError { collector, message, timestamp } = &**error;
                 let time = timestamp.get(11..19).unwrap_or(timestamp);
                 self.recent(format!("{time} {collector}: {message}"));
                 // "store" is hmon's own store, not a collector: counted in `store_failures` by the pipeline.
@@ -74,12 +75,13 @@ impl Model {
                     self.collectors.entry(collector.clone()).or_default().last_error = Some(message.clone());
                 }
             }
-            Event::Delivery(delivery) if matches!(**delivery, DeliveryEvent::Dropped { .. }) => {
-                let DeliveryEvent::Dropped { webhook, reason, .. } = &**delivery else { return };
-                let time = Timestamp::now().to_rfc3339();
-                self.recent(format!("{} webhook {webhook}: {reason}", time.get(11..19).unwrap_or(&time)));
+            Event::Delivery(delivery) => {
+                if let DeliveryEvent::Dropped { webhook, reason, .. } = &**delivery {
+                    let time = Timestamp::now().to_rfc3339();
+                    self.recent(format!("{} webhook {webhook}: {reason}", time.get(11..19).unwrap_or(&time)));
+                }
             }
-            Event::Alert(_) | Event::Delivery(_) | Event::Lagged { .. } | Event::Cycle { .. } => {}
+            Event::Alert(_) | Event::Lagged { .. } | Event::Cycle(_) => {}
         }
     }
 

@@ -267,11 +267,7 @@ async fn a_stream_opened_with_the_cookie_ends_at_logout_and_one_with_the_token_d
     }
     let (mut by_cookie, mut by_token) =
         (by_cookie.into_body().into_data_stream(), by_token.into_body().into_data_stream());
-    let event = |message: &str| Event::CollectorError {
-        collector: "mirror".into(),
-        message: message.into(),
-        timestamp: "t".into(),
-    };
+    let event = |message: &str| Event::collector_error("mirror", message, "t");
     read_until(&mut by_cookie, &h, &event("before"), "\"message\":\"before\"").await;
     read_until(&mut by_token, &h, &event("before"), "\"message\":\"before\"").await;
 

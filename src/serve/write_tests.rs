@@ -346,7 +346,7 @@ async fn the_event_stream_carries_pipeline_events_and_ends_when_the_server_stops
     assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
     let mut body = response.into_body().into_data_stream();
     use futures::StreamExt as _;
-    let error = Event::CollectorError { collector: "mirror".into(), message: "boom".into(), timestamp: "t".into() };
+    let error = Event::collector_error("mirror", "boom", "t");
     // The stream subscribes when polled first: keep sending until the event comes through.
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -377,8 +377,7 @@ async fn a_stream_that_falls_behind_gets_a_resync_with_the_count_it_missed() {
     // Subscribed when the request was answered; nothing is read while more than the buffer is sent.
     let extra = 10;
     for i in 0..crate::pipeline::EVENT_BUFFER + extra {
-        let error =
-            Event::CollectorError { collector: "mirror".into(), message: format!("e{i}"), timestamp: "t".into() };
+        let error = Event::collector_error("mirror", &format!("e{i}"), "t");
         let _ = h.outputs.events.send(error);
     }
     let mut body = response.into_body().into_data_stream();

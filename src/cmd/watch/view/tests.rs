@@ -43,8 +43,7 @@ fn sample(state: &mut State, name: &str, labels: &[(&str, &str)], value: f64) {
 }
 
 fn error(state: &mut State, collector: &str, message: &str) {
-    let timestamp = "2026-01-02T03:04:05Z".to_string();
-    state.apply(&Event::CollectorError { collector: collector.into(), message: message.into(), timestamp });
+    state.apply(&Event::collector_error(collector, message, "2026-01-02T03:04:05Z"));
 }
 
 /// A firing alert as the model holds it.
