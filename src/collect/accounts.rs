@@ -289,14 +289,12 @@ impl Collector for AccountsCollector {
 
 /// Pushes an account's `account_balance_hbar` and its `account_token_balance`s (in token id order; tokens whose
 /// decimals are unknown, or a list that may be partial, are left out). Balances in doubt (a transfer may or may
-/// not be in them) are not pushed at all: the account is read again, and its samples come back once a read lines
-/// up.
+/// not be in them) are not pushed: the account is read again, and their samples come back once a read lines up.
 pub fn push_balances(out: &mut Vec<Sample>, w: &Watched, k: &Known, tokens: &TokenTable, now: Timestamp) {
-    if k.doubtful {
-        return;
+    if !k.hbar_doubt {
+        out.push(Sample::of("account_balance_hbar", Arc::clone(&w.labels), k.tinybars as f64 / 1e8, now));
     }
-    out.push(Sample::of("account_balance_hbar", Arc::clone(&w.labels), k.tinybars as f64 / 1e8, now));
-    if !k.tokens_complete {
+    if !k.tokens_complete || k.token_doubt {
         return;
     }
     let mut held: Vec<(&str, f64)> = k

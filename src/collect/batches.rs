@@ -216,7 +216,8 @@ async fn refresh(
                     tokens: held,
                     token_cut: Cut::ORIGIN,
                     tokens_complete: true,
-                    doubtful: false,
+                    hbar_doubt: false,
+                    token_doubt: false,
                 });
                 read.insert(a, true);
             }

@@ -129,14 +129,21 @@ pub fn merge(slot: &mut Option<Known>, read: Read, deltas: &[Delta], cursor: Opt
     let (mut tokens, mut token_cut) = (read.tokens, read.token_cut);
     let token_unsure = read.tokens_complete && replay_tokens(&mut tokens, &mut token_cut, deltas);
     let mut merged = Merged { drift: false, reread: hbar_unsure || token_unsure };
-    let fresh =
-        Known { tinybars, hbar_cut, tokens, token_cut, tokens_complete: read.tokens_complete, doubtful: merged.reread };
+    let fresh = Known {
+        tinybars,
+        hbar_cut,
+        tokens,
+        token_cut,
+        tokens_complete: read.tokens_complete,
+        hbar_doubt: hbar_unsure,
+        token_doubt: token_unsure,
+    };
     let Some(old) = slot.as_mut() else {
         *slot = Some(fresh);
         return merged;
     };
-    let was_doubtful = old.doubtful;
-    match decide(old.hbar_cut, was_doubtful, fresh.hbar_cut, hbar_unsure, cursor) {
+    let (hbar_doubt, token_doubt) = (old.hbar_doubt, old.token_doubt);
+    match decide(old.hbar_cut, hbar_doubt, fresh.hbar_cut, hbar_unsure, cursor) {
         Decision::Keep => {}
         Decision::Compare | Decision::Replace if old.tinybars == fresh.tinybars => old.hbar_cut = fresh.hbar_cut,
         decision => {
@@ -145,9 +152,10 @@ pub fn merge(slot: &mut Option<Known>, read: Read, deltas: &[Delta], cursor: Opt
         }
     }
     let tokens = (fresh.tokens, fresh.token_cut, fresh.tokens_complete);
-    merged.drift |= take_tokens(old, tokens, token_unsure, was_doubtful, cursor);
+    merged.drift |= take_tokens(old, tokens, token_unsure, token_doubt, cursor);
     // An unsure read replaces known balances only when they were in doubt already (see `decide`).
-    old.doubtful = was_doubtful && merged.reread;
+    old.hbar_doubt = hbar_doubt && hbar_unsure;
+    old.token_doubt = token_doubt && token_unsure;
     merged
 }
 
@@ -191,9 +199,9 @@ pub fn merge_token_list(
     tokens.sort_unstable_by_key(|(t, _)| *t);
     tokens.dedup_by_key(|(t, _)| *t);
     let unsure = replay_tokens(&mut tokens, &mut cut, deltas);
-    let was_doubtful = old.doubtful;
+    let was_doubtful = old.token_doubt;
     let drift = take_tokens(old, (tokens, cut, true), unsure, was_doubtful, cursor.unwrap_or(Cut::ORIGIN.hi));
-    old.doubtful = was_doubtful && unsure;
+    old.token_doubt = was_doubtful && unsure;
     Merged { drift, reread: unsure }
 }
 

@@ -76,7 +76,7 @@ fn a_token_transfer_inside_the_bracket_asks_for_another_read() {
     );
     assert_eq!(merged, Merged { drift: false, reread: true });
     let k = slot.unwrap();
-    assert!(k.doubtful);
+    assert!(k.token_doubt && !k.hbar_doubt);
     assert_eq!(k.tokens, [(1, 51)], "101 is left out (maybe in the read already), 120 is added");
 }
 
@@ -89,7 +89,8 @@ fn reads_lined_up_at_the_cursor_must_agree() {
             tokens: tokens.to_vec(),
             token_cut: Cut::exact(ts(60)),
             tokens_complete: true,
-            doubtful: false,
+            hbar_doubt: false,
+            token_doubt: false,
         })
     };
     let fresh = || read(700, Cut::exact(ts(40)), &[(2, 8), (3, 0)], Cut::between(ts(80), ts(95)));
@@ -115,7 +116,8 @@ fn a_newer_read_replaces_and_an_older_one_is_ignored() {
             tokens: Vec::new(),
             token_cut: Cut::exact(ts(at)),
             tokens_complete: true,
-            doubtful: false,
+            hbar_doubt: false,
+            token_doubt: false,
         })
     };
     // The stream is behind (cursor 10): a read with balance.timestamp 30 knows more than it; no drift.
@@ -144,17 +146,18 @@ fn an_unsure_read_keeps_sure_balances_and_replaces_doubtful_ones() {
         tokens: vec![(1, 4)],
         token_cut: Cut::exact(ts(5)),
         tokens_complete: true,
-        doubtful: false,
+        hbar_doubt: false,
+        token_doubt: false,
     };
     let unsure_read = || read(10, Cut::exact(ts(5)), &[(1, 6)], Cut::between(ts(90), ts(99)));
     let deltas = [token(95, 1, 2)];
     let mut slot = Some(sure.clone());
     assert!(merge(&mut slot, unsure_read(), &deltas, Some(ts(100))).reread);
     assert_eq!(slot.as_ref(), Some(&sure), "kept; read again soon");
-    let mut slot = Some(Known { doubtful: true, ..sure });
+    let mut slot = Some(Known { token_doubt: true, ..sure });
     assert!(merge(&mut slot, unsure_read(), &deltas, Some(ts(100))).reread);
     let k = slot.unwrap();
-    assert_eq!((k.tokens, k.doubtful), (vec![(1, 6)], true));
+    assert_eq!((k.tokens, k.token_doubt, k.hbar_doubt), (vec![(1, 6)], true, false));
 }
 
 #[test]
@@ -165,7 +168,8 @@ fn a_partial_token_list_never_replaces_a_complete_one() {
         tokens: vec![(1, 4), (2, 9)],
         token_cut: Cut::exact(ts(5)),
         tokens_complete: true,
-        doubtful: false,
+        hbar_doubt: false,
+        token_doubt: false,
     });
     let partial = Read { tokens_complete: false, ..read(1, Cut::exact(ts(6)), &[(1, 4)], Cut::between(ts(6), ts(8))) };
     assert_eq!(merge(&mut slot, partial, &[], Some(ts(10))), Merged::default());

@@ -72,8 +72,11 @@ pub struct Known {
     /// False while the token list may be cut short (an id-list read shows 50 tokens at most): token balances are
     /// neither emitted nor moved until the account's own token list has been read.
     pub tokens_complete: bool,
-    /// An ambiguous transfer was met since the last read: the balances may be off by it until the next read.
-    pub doubtful: bool,
+    /// An ambiguous hbar transfer was met since the last read: the hbar balance may be off by it until the next
+    /// read.
+    pub hbar_doubt: bool,
+    /// The same for a token transfer: the token balances may be off.
+    pub token_doubt: bool,
 }
 
 /// What became of a transfer for a watched account.
@@ -137,7 +140,7 @@ impl Ledger {
         match k.hbar_cut.place(at) {
             Fit::Included => Applied::Included,
             Fit::Ambiguous => {
-                k.doubtful = true;
+                k.hbar_doubt = true;
                 Applied::Ambiguous
             }
             Fit::After => match k.tinybars.checked_add(amount) {
@@ -161,7 +164,7 @@ impl Ledger {
         match k.token_cut.place(at) {
             Fit::Included => Applied::Included,
             Fit::Ambiguous => {
-                k.doubtful = true;
+                k.token_doubt = true;
                 Applied::Ambiguous
             }
             Fit::After if add_token(&mut k.tokens, token, amount) => {

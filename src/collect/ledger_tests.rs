@@ -5,7 +5,15 @@ fn ts(secs: i64) -> Timestamp {
 }
 
 fn known(tinybars: i128, hbar_cut: Cut, tokens: &[(u32, i128)], token_cut: Cut) -> Known {
-    Known { tinybars, hbar_cut, tokens: tokens.to_vec(), token_cut, tokens_complete: true, doubtful: false }
+    Known {
+        tinybars,
+        hbar_cut,
+        tokens: tokens.to_vec(),
+        token_cut,
+        tokens_complete: true,
+        hbar_doubt: false,
+        token_doubt: false,
+    }
 }
 
 #[test]
@@ -53,7 +61,7 @@ fn token_transfers_inside_the_bracket_are_ambiguous() {
     *ledger.slot(0) = Some(known(0, Cut::exact(ts(1)), &[(4, 50)], Cut::between(ts(10), ts(20))));
     assert_eq!(ledger.apply_token(0, 4, ts(10), 1), Applied::Included);
     assert_eq!(ledger.apply_token(0, 4, ts(15), 1), Applied::Ambiguous);
-    assert!(ledger.get(0).unwrap().doubtful);
+    assert!(ledger.get(0).unwrap().token_doubt);
     assert_eq!(ledger.apply_token(0, 4, ts(21), -20), Applied::Added);
     // A token the account did not hold yet (an automatic association) starts at zero.
     assert_eq!(ledger.apply_token(0, 2, ts(22), 9), Applied::Added);

@@ -18,7 +18,8 @@ fn zero(cut: Cut) -> Option<Known> {
         tokens: Vec::new(),
         token_cut: cut,
         tokens_complete: true,
-        doubtful: false,
+        hbar_doubt: false,
+        token_doubt: false,
     })
 }
 
