@@ -164,7 +164,7 @@ impl AccountsCollector {
         }
     }
 
-    /// The mode for this cycle, from the costs of both at the network's rate.
+    /// The mode for this cycle, from the costs of both at the network's rate and the accounts' activity.
     async fn decide(&mut self, errors: &mut Vec<String>) -> Mode {
         let n = self.shared.watch.len();
         let rate = match self.scale.mode {
@@ -174,7 +174,17 @@ impl AccountsCollector {
             },
             _ => None,
         };
-        let batches = mode::batch_cost(n, self.tuning.batch_size, self.tuning.refresh_cycles);
+        // Batches also read again every account that had transactions: as many as the last cycle saw.
+        let touched = match self.mode {
+            Mode::Batches => self.batches.touched,
+            Mode::Stream => self.streaming.touched,
+        };
+        let batches = mode::batch_cost(n, self.tuning.batch_size, self.tuning.refresh_cycles) + touched;
+        if self.scale.mode == ModeSetting::Auto && self.scalable() && self.shared.ledger.known() == 0 {
+            // Nothing known yet: the stream's warm-up reads 100 accounts a request where batches read one, so a
+            // list longer than a batch starts there; then the costs decide (a switch keeps the balances).
+            return Mode::Stream;
+        }
         // A list batches cannot follow within a cycle's budget at any rate: while the network's rate is unknown
         // (a mirror with no blocks yet), the stream is tried at the cheapest rate; it measures its own rate and
         // hands back if batches turn out cheaper.

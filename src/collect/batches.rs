@@ -34,12 +34,22 @@ pub struct Batches {
     refresh_next: usize,
     /// Whether a cycle ran (the first reads every balance).
     started: bool,
+    /// Accounts that had transactions in the last cycle, each read again: the part of the cost that follows the
+    /// accounts' activity.
+    pub touched: u64,
 }
 
 impl Batches {
     pub fn new(accounts: usize, tuning: AccountsTuning) -> Self {
         let batches = accounts.div_ceil(tuning.batch_size);
-        Self { tuning, cursors: vec![None; batches], floors: HashMap::new(), refresh_next: 0, started: false }
+        Self {
+            tuning,
+            cursors: vec![None; batches],
+            floors: HashMap::new(),
+            refresh_next: 0,
+            started: false,
+            touched: 0,
+        }
     }
 
     /// The accounts (watch-list positions) of each batch, in the order of the cursors.
@@ -89,6 +99,7 @@ impl Batches {
     /// One cycle: new transactions per batch, then the balances due.
     pub async fn cycle(&mut self, shared: &mut Shared, now: Timestamp, errors: &mut Vec<String>) -> Vec<Sample> {
         let counted = self.new_transactions(shared, errors).await;
+        self.touched = counted.counts.len() as u64;
         if self.cursors.iter().any(Option::is_none) {
             self.start_cursors(&shared.client, now, errors).await;
         }

@@ -57,6 +57,9 @@ pub struct Streaming {
     last_page: Option<Instant>,
     /// Whether the next cycle should start at once: the warm-up or the stream has more to do.
     pub hurry: bool,
+    /// Watched accounts named by a transaction in the pages of the last cycle that read any: what per-account
+    /// batches would read again.
+    pub touched: u64,
     /// The host's time, which bounds what a read can include.
     pub clock: Clock,
 }
@@ -71,6 +74,7 @@ impl Streaming {
             drift: 0,
             last_page: None,
             hurry: false,
+            touched: 0,
             clock: Clock::default(),
         }
     }
@@ -313,6 +317,7 @@ impl Streaming {
         let mut effects = Effects::new(shared.watch.len());
         let mut book = Book { watch: &shared.watch, tokens: &mut shared.tokens, ledger: &mut shared.ledger };
         self.stream.apply_page(&fetched.transactions, &mut book, &mut effects);
+        self.touched = effects.counts.iter().filter(|c| **c > 0).count() as u64;
         errors.extend(effects.skipped.drain(..).take(NAMED_MISSING));
         for &a in &effects.reread {
             self.queue.read_again(a);

@@ -194,10 +194,16 @@ impl FakeMirror {
     /// Adds a transaction shaped like the API's: the payer pays `amount` to `to` and a fee to 0.0.3/0.0.98.
     /// Balances do not move: set them with [`FakeMirror::set_balance`].
     pub fn transfer(&self, t: Tx) {
+        let tx = self.transfer_body(t);
+        self.insert_transactions(vec![tx]);
+    }
+
+    /// The body [`FakeMirror::transfer`] adds.
+    fn transfer_body(&self, t: Tx) -> Value {
         let Tx { payer, to, amount, secs, kind, result, memo } = t;
         let fee = 100_000;
         let memo_b64 = base64_encode(memo.as_bytes());
-        let tx = json!({
+        json!({
             "batch_key": null, "bytes": null, "charged_tx_fee": fee, "consensus_timestamp": format!("{secs}.000000007"),
             "entity_id": null, "high_volume": false, "high_volume_pricing_multiplier": 1, "max_custom_fees": [],
             "max_fee": "200000000", "memo_base64": memo_b64, "name": kind, "nft_transfers": [], "node": "0.0.3",
@@ -212,8 +218,21 @@ impl FakeMirror {
                 {"account": to, "amount": amount, "is_approval": false}
             ],
             "valid_duration_seconds": "120", "valid_start_timestamp": format!("{}.000000000", secs - 5)
-        });
-        self.insert_transactions(vec![tx]);
+        })
+    }
+
+    /// Adds `count` transfers of one tinybar from 0.0.9 to 0.0.8, `step_ms` apart and ending at `end_secs`: a busy
+    /// network that moves no other account.
+    pub fn busy(&self, count: usize, step_ms: i64, end_secs: i64) {
+        let txs = (0..count as i64)
+            .map(|i| {
+                let at = end_secs * 1000 - (count as i64 - 1 - i) * step_ms;
+                let mut tx = self.transfer_body(Tx::new("0.0.9", "0.0.8", 1, at / 1000));
+                tx["consensus_timestamp"] = json!(format!("{}.{:09}", at / 1000, (at % 1000) * 1_000_000 + 7));
+                tx
+            })
+            .collect();
+        self.insert_transactions(txs);
     }
 
     /// Adds transaction bodies as they are (e.g. a fixture's), without moving balances.

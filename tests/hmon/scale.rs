@@ -210,16 +210,22 @@ fn auto_mode_streams_when_the_network_is_quiet_and_batches_when_it_is_busy() {
         // Ten 2 s blocks: 1 or 100 transactions a second. Batches cost 3 + 4 requests a cycle for 120 accounts;
         // the stream 1 + 2 at 1 tx/s, 10 + 2 at 100 tx/s.
         mirror.blocks(10, per_block, 1_700_000_000);
-        mirror.transfer(Tx::new("0.0.9", "0.0.8", 1, 1_700_000_000));
+        // The stream measures the same rate, from transactions that name no watched account.
+        mirror.busy(per_block as usize * 10, 2_000 / per_block, 1_700_000_000);
         let mut collector =
             AccountsCollector::new(client(&mirror), watched(&ids), TUNING).with_scale(scale(ModeSetting::Auto, 20.0));
+        // The warm-up streams whatever the rate: it reads 100 accounts a request.
+        let cycle = rt.block_on(collector.cycle(Timestamp::now()));
+        assert!(cycle.errors.is_empty(), "{:?}", cycle.errors);
+        assert_eq!(own(&cycle.samples, "accounts_streaming"), Some(1.0), "{per_block} a block");
+        assert_eq!(count(&cycle.samples, "account_balance_hbar"), 120);
+        assert_eq!(mirror.hits("/api/v1/accounts"), 2, "two id-list reads");
+        assert_eq!(mirror.hits("/api/v1/blocks"), 1);
+        // Then the costs decide; the rate is asked for again only after a minute.
         let cycle = rt.block_on(collector.cycle(Timestamp::now()));
         assert!(cycle.errors.is_empty(), "{:?}", cycle.errors);
         assert_eq!(own(&cycle.samples, "accounts_streaming"), Some(want), "{per_block} a block");
-        assert_eq!(count(&cycle.samples, "account_balance_hbar"), 120);
-        assert_eq!(mirror.hits("/api/v1/blocks"), 1);
-        // The rate is asked for again only after a minute.
-        rt.block_on(collector.cycle(Timestamp::now()));
+        assert_eq!(count(&cycle.samples, "account_balance_hbar"), 120, "the balances carried over");
         assert_eq!(mirror.hits("/api/v1/blocks"), 1);
     }
 }
@@ -461,4 +467,44 @@ fn balances_derived_from_the_stream_equal_the_mirrors_after_many_random_transact
         tokens_checked += 1;
     }
     assert!(tokens_checked > 300, "the accounts hold tokens: {tokens_checked}");
+}
+
+/// The stream's steady cost follows the network, not the list: after the warm-up, the same transactions cost the
+/// same requests whether 300 or 3,000 of the network's accounts are watched.
+#[test]
+fn a_steady_cycle_costs_the_same_requests_for_ten_times_the_accounts() {
+    let steady = |watched_accounts: usize| {
+        let sim = crate::fake_mirror::Sim { first: 300_000, accounts: 3_000, tokens: vec![("0.0.7000", 2)], seed: 5 };
+        let mirror = FakeMirror::network(sim);
+        mirror.advance(200);
+        let ids: Vec<String> = (0..watched_accounts).map(|i| format!("0.0.{}", 300_000 + i)).collect();
+        let mut collector = AccountsCollector::new(client(&mirror), watched(&ids), TUNING)
+            .with_scale(scale(ModeSetting::Stream, 1000.0))
+            .with_clock(Clock::new(mirror.clock()));
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        // The warm-up, then quiet consensus time, so that no read's bracket is open when the measured
+        // transactions come.
+        for round in 0..3 {
+            if round > 0 {
+                mirror.idle(600);
+            }
+            let cycle = rt.block_on(collector.cycle(Timestamp::now()));
+            assert!(cycle.errors.is_empty(), "{watched_accounts}: {:?}", cycle.errors);
+            assert!(!collector.hurry(), "{watched_accounts}: warmed up in one cycle");
+        }
+        mirror.advance(450);
+        let before = mirror.requests().len();
+        let cycle = rt.block_on(collector.cycle(Timestamp::now()));
+        assert!(cycle.errors.is_empty(), "{watched_accounts}: {:?}", cycle.errors);
+        assert_eq!(own(&cycle.samples, "accounts_drift"), Some(0.0));
+        let requests: Vec<String> = mirror.requests()[before..].iter().map(|r| r.path.clone()).collect();
+        (requests, count(&cycle.samples, "account_balance_hbar"))
+    };
+    let (small, small_balances) = steady(300);
+    let (large, large_balances) = steady(3_000);
+    assert_eq!((small_balances, large_balances), (300, 3_000), "every balance confirmed");
+    assert_eq!(small, large, "the same requests");
+    let pages = small.iter().filter(|p| p.as_str() == "/api/v1/transactions").count();
+    assert!((5..=7).contains(&pages), "450 transactions take 5 pages and the short one: {small:?}");
+    assert!(small.len() <= pages + 2, "a drift-check read at most besides: {small:?}");
 }
