@@ -74,6 +74,9 @@ impl Default for ScaleTuning {
 /// How often the network's rate is estimated from `/blocks` while batches run (for the mode choice).
 const BLOCKS_EVERY: Duration = Duration::from_secs(60);
 
+/// How old a stored cursor may be for a warm-up to start on the stream anyway (then, a few pages replay the gap).
+const WARM_UP_GAP: Duration = Duration::from_secs(120);
+
 /// Blocks the rate is averaged over.
 const BLOCKS: usize = 10;
 
@@ -180,7 +183,8 @@ impl AccountsCollector {
             Mode::Stream => self.streaming.touched,
         };
         let batches = mode::batch_cost(n, self.tuning.batch_size, self.tuning.refresh_cycles) + touched;
-        if self.scale.mode == ModeSetting::Auto && self.scalable() && self.shared.ledger.known() == 0 {
+        let warm_up = self.scale.mode == ModeSetting::Auto && self.scalable() && self.shared.ledger.known() == 0;
+        if warm_up && self.mode == Mode::Batches && !self.behind() {
             // Nothing known yet: the stream's warm-up reads 100 accounts a request where batches read one, so a
             // list longer than a batch starts there; then the costs decide (a switch keeps the balances).
             return Mode::Stream;
@@ -193,6 +197,14 @@ impl AccountsCollector {
             rate.or((self.scale.mode == ModeSetting::Auto && self.scalable() && batches > budget).then_some(0.0));
         let costs = (batches, rate.map(|r| mode::stream_cost(r, self.scale.interval)));
         mode::choose(self.scale.mode, self.mode, n, self.tuning.batch_size, costs)
+    }
+
+    /// Whether a stored cursor of the batches is older than [`WARM_UP_GAP`]: the stream would start there and read
+    /// the whole network's transactions since, so the warm-up is no reason to take it.
+    fn behind(&self) -> bool {
+        let now = self.streaming.clock.now();
+        let starts = self.batches.starts(self.shared.watch.len());
+        starts.iter().flatten().any(|at| at.seconds_until(now) > WARM_UP_GAP.as_secs_f64())
     }
 
     /// The network's rate over the newest blocks, asked for at most every [`BLOCKS_EVERY`].

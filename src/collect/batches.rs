@@ -170,7 +170,7 @@ impl Batches {
     }
 
     /// Accounts to re-read this cycle: those with new transactions, this cycle's slice of the slow full
-    /// refresh, and any whose balance has never been read.
+    /// refresh, and any whose balance has never been read or is in doubt.
     fn due(&mut self, shared: &Shared, counts: &HashMap<u32, u64>) -> Vec<u32> {
         let n = shared.watch.len();
         let mut due: Vec<u32> = counts.keys().copied().collect();
@@ -182,7 +182,9 @@ impl Batches {
                 due.push(a);
             }
         }
-        let unread: Vec<u32> = (0..n as u32).filter(|a| shared.ledger.get(*a).is_none() && !due.contains(a)).collect();
+        // Never read, or left in doubt by the stream before a switch: read now.
+        let unsure = |a: &u32| shared.ledger.get(*a).is_none_or(|k| k.hbar_doubt || k.token_doubt);
+        let unread: Vec<u32> = (0..n as u32).filter(|a| unsure(a) && !due.contains(a)).collect();
         due.extend(unread);
         due
     }

@@ -127,7 +127,8 @@ pub fn merge(slot: &mut Option<Known>, read: Read, deltas: &[Delta], cursor: Opt
     let hbar_unsure =
         replay(&mut tinybars, &mut hbar_cut, deltas.iter().filter(|d| d.token.is_none()).map(|d| (d.at, d.amount)));
     let (mut tokens, mut token_cut) = (read.tokens, read.token_cut);
-    let token_unsure = read.tokens_complete && replay_tokens(&mut tokens, &mut token_cut, deltas);
+    let read_complete = read.tokens_complete;
+    let token_unsure = read_complete && replay_tokens(&mut tokens, &mut token_cut, deltas);
     let mut merged = Merged { drift: false, reread: hbar_unsure || token_unsure };
     let fresh = Known {
         tinybars,
@@ -155,7 +156,8 @@ pub fn merge(slot: &mut Option<Known>, read: Read, deltas: &[Delta], cursor: Opt
     merged.drift |= take_tokens(old, tokens, token_unsure, token_doubt, cursor);
     // An unsure read replaces known balances only when they were in doubt already (see `decide`).
     old.hbar_doubt = hbar_doubt && hbar_unsure;
-    old.token_doubt = token_doubt && token_unsure;
+    // A partial token list says nothing of the doubt: the account's own token list settles it.
+    old.token_doubt = token_doubt && (token_unsure || !read_complete);
     merged
 }
 

@@ -221,3 +221,23 @@ fn the_plan_reads_again_then_warms_up_then_rotates() {
     assert_eq!(queue.token_lists(5, |a| a != 6), [5, 7], "6 no longer needs its list: it leaves the queue");
     assert!(!queue.pending());
 }
+
+#[test]
+fn a_partial_token_list_keeps_the_doubt_for_the_accounts_own_list() {
+    let doubtful = Known {
+        tinybars: 10,
+        hbar_cut: Cut::exact(ts(5)),
+        tokens: vec![(1, 4)],
+        token_cut: Cut::between(ts(90), ts(99)),
+        tokens_complete: true,
+        hbar_doubt: false,
+        token_doubt: true,
+    };
+    let mut slot = Some(doubtful);
+    let partial =
+        Read { tokens_complete: false, ..read(10, Cut::exact(ts(5)), &[(1, 6)], Cut::between(ts(100), ts(110))) };
+    merge(&mut slot, partial, &[], Some(ts(120)));
+    let k = slot.unwrap();
+    assert!(k.token_doubt, "still in doubt: only the account's own token list can settle it");
+    assert!(!k.hbar_doubt);
+}

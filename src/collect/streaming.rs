@@ -130,9 +130,9 @@ impl Streaming {
         let token_lists = {
             let (ledger, tokens) = (&shared.ledger, &shared.tokens);
             self.queue.token_lists(left.saturating_sub(reserve), |a| {
-                ledger
-                    .get(a)
-                    .is_none_or(|k| !k.tokens_complete || k.tokens.iter().any(|(t, _)| tokens.decimals(*t).is_none()))
+                ledger.get(a).is_none_or(|k| {
+                    !k.tokens_complete || k.token_doubt || k.tokens.iter().any(|(t, _)| tokens.decimals(*t).is_none())
+                })
             })
         };
         left = left.saturating_sub(token_lists.len());
@@ -213,7 +213,11 @@ impl Streaming {
         for (accounts, result, hi) in answers {
             match result {
                 Ok(rows) => self.merge_reads(shared, &accounts, &rows, Cut::between(lo, hi), confirmed),
-                Err(e) => errors.push(format!("balances of {} accounts: {e}", accounts.len())),
+                Err(e) => {
+                    // Read again soon: an account in doubt stays withheld until a read lines up.
+                    accounts.iter().for_each(|a| self.queue.read_again(*a));
+                    errors.push(format!("balances of {} accounts: {e}", accounts.len()));
+                }
             }
         }
     }

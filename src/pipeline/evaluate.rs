@@ -317,11 +317,17 @@ struct Published {
     last: HashMap<u64, (u64, u64)>,
 }
 
+/// Metrics that count what happened since the previous cycle: each non-zero sample is news, even if it equals the
+/// previous one (one transaction in each of two cycles is two transactions).
+const PER_CYCLE_COUNTS: [&str; 1] = ["account_transactions"];
+
 impl Published {
-    /// Whether `sample` is news: a series not sent before, or a value or error that differs from the last sent.
+    /// Whether `sample` is news: a series not sent before, a value or error that differs from the last sent, or a
+    /// non-zero per-cycle count.
     fn changed(&mut self, sample: &Sample) -> bool {
         let seen = (sample.value.to_bits(), hash(&sample.error));
-        self.last.insert(hash(&(&sample.name, &sample.labels)), seen) != Some(seen)
+        let differs = self.last.insert(hash(&(&sample.name, &sample.labels)), seen) != Some(seen);
+        differs || (sample.value != 0.0 && PER_CYCLE_COUNTS.contains(&sample.name.as_str()))
     }
 }
 
@@ -329,4 +335,29 @@ fn hash(value: &impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn news_is_a_new_series_a_change_or_a_count_of_something() {
+        let mut published = Published::default();
+        let at = Timestamp { secs: 1, nanos: 0 };
+        let balance = |v| Sample::new("account_balance_hbar", &[("account", "0.0.7")], v, at);
+        let count = |v| Sample::new("account_transactions", &[("account", "0.0.7")], v, at);
+        let sent: Vec<bool> =
+            [balance(1.0), balance(1.0), balance(2.0), balance(1.0), balance(f64::NAN), balance(f64::NAN)]
+                .iter()
+                .map(|s| published.changed(s))
+                .collect();
+        assert_eq!(sent, [true, false, true, true, true, false]);
+        let sent: Vec<bool> =
+            [count(0.0), count(0.0), count(1.0), count(1.0), count(0.0)].iter().map(|s| published.changed(s)).collect();
+        assert_eq!(sent, [true, false, true, true, true], "one transaction in each of two cycles is two");
+        let failed = |e: &str| Sample::new("node_up", &[], 0.0, at).with_error(Some(e.into()));
+        assert!(published.changed(&failed("refused")));
+        assert!(published.changed(&failed("timed out")), "the same value with another reason");
+    }
 }

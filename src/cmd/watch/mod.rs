@@ -92,7 +92,7 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
         });
         finished
     } else {
-        json_lines(events)
+        json_lines(events, monitor.model())
     };
 
     let mut printer_done = false;
@@ -172,19 +172,25 @@ pub(super) fn claim_for_network(db: &Db, network: &str) -> anyhow::Result<()> {
 }
 
 /// JSON Lines on stdout, on a thread of its own so that a stalled reader stalls nothing else, until the events
-/// end or the reader goes away; the receiver hears when it ended.
-fn json_lines(mut events: broadcast::Receiver<Event>) -> oneshot::Receiver<()> {
+/// end or the reader goes away; the receiver hears when it ended. A reader that fell behind is told how many
+/// events it missed, then given every series' latest sample from `model`: samples are sent only when they change,
+/// so what it missed would not come again.
+fn json_lines(mut events: broadcast::Receiver<Event>, model: crate::pipeline::ModelHandle) -> oneshot::Receiver<()> {
     let (done, finished) = oneshot::channel();
     std::thread::spawn(move || {
         loop {
-            let event = match events.blocking_recv() {
-                Ok(e) => e,
-                Err(broadcast::error::RecvError::Lagged(missed)) => Event::Lagged { missed },
+            let lines: Vec<Event> = match events.blocking_recv() {
+                Ok(e) => vec![e],
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    let latest = model.read().latest.values().cloned().map(Event::Sample).collect::<Vec<_>>();
+                    std::iter::once(Event::Lagged { missed }).chain(latest).collect()
+                }
                 Err(broadcast::error::RecvError::Closed) => break,
             };
-            let Ok(line) = serde_json::to_string(&event) else { continue };
             let mut out = std::io::stdout().lock();
-            if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+            let written =
+                lines.iter().filter_map(|e| serde_json::to_string(e).ok()).try_for_each(|line| writeln!(out, "{line}"));
+            if written.and_then(|_| out.flush()).is_err() {
                 break;
             }
         }

@@ -377,6 +377,8 @@
     events.addEventListener('alert', () => scheduleRefresh(100));
     events.addEventListener('collector_error', () => scheduleRefresh(500));
     events.addEventListener('resync', () => scheduleRefresh(0));
+    // Samples come only when they change: a cycle is when the status (updated, collectors) moves on.
+    events.addEventListener('cycle', () => scheduleRefresh(2000));
     // The stream failed or ended (the server stopped, or the session behind it ended). The browser's own retry
     // gives up after an HTTP error and cannot tell a lost session from a lost server: the page retries itself,
     // asking /-/session first.
