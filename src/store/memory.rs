@@ -146,7 +146,11 @@ impl MetricStore for MemoryStore {
         let mut deleted = 0;
         for by_labels in all.values_mut() {
             for points in by_labels.values_mut() {
-                let old = points.partition_point(|(t, _)| *t < cutoff);
+                let mut old = points.partition_point(|(t, _)| *t < cutoff);
+                // A run confirmed at or after the cutoff keeps its older start (the time its value was first seen).
+                if old > 0 && points.get(old).is_some_and(|next| same_value(next.1, points[old - 1].1)) {
+                    old -= 1;
+                }
                 points.drain(..old);
                 deleted += old;
             }
@@ -236,6 +240,18 @@ mod tests {
         assert_eq!((last.len(), last[0].0, last[1].0), (2, 7, 9));
         assert!(last.iter().all(|(_, v)| v.is_nan()));
         assert_eq!(store.value_at("x", &Labels::new(), t(2)).unwrap().map(|s| s.value), Some(1.0));
+    }
+
+    #[test]
+    fn pruning_keeps_the_start_of_a_run_still_going() {
+        let store = MemoryStore::new(1000);
+        let values = [(0, 1.0), (10, 2.0), (20, 2.0), (30, 2.0)];
+        store.insert(&values.map(|(secs, v)| Sample::new("x", &[], v, t(secs)))).unwrap();
+        assert_eq!(store.delete_older_than(t(15)).unwrap(), 1, "the run of 1.0 ended before the cutoff");
+        let value_at = |secs| store.value_at("x", &Labels::new(), t(secs)).unwrap().map(|s| s.value);
+        assert_eq!((value_at(12), value_at(25)), (Some(2.0), Some(2.0)), "the run of 2.0 still starts at 10");
+        assert_eq!(store.delete_older_than(t(40)).unwrap(), 2, "ended before the new cutoff");
+        assert_eq!(value_at(45), None);
     }
 
     #[test]
