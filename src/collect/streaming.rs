@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use futures::{stream as futures_stream, StreamExt};
 
 use super::accounts::{push_balances, Shared};
-use super::bulk::{merge, merge_token_list, Merged, Read, ReadQueue};
-use super::ledger::Cut;
+use super::bulk::{merge, merge_token_list, Merged, Read, ReadQueue, TOKEN_LIST_CAP};
+use super::ledger::{Cut, Known};
 use super::pages;
 use super::stream::{Book, Effects, Stream};
 use super::Clock;
@@ -130,8 +130,12 @@ impl Streaming {
         let token_lists = {
             let (ledger, tokens) = (&shared.ledger, &shared.tokens);
             self.queue.token_lists(left.saturating_sub(reserve), |a| {
+                // Doubt is settled by the next id-list read, except where that read shows a partial list.
+                let partial = |k: &Known| k.tokens.len() >= TOKEN_LIST_CAP;
                 ledger.get(a).is_none_or(|k| {
-                    !k.tokens_complete || k.token_doubt || k.tokens.iter().any(|(t, _)| tokens.decimals(*t).is_none())
+                    !k.tokens_complete
+                        || (k.token_doubt && partial(k))
+                        || k.tokens.iter().any(|(t, _)| tokens.decimals(*t).is_none())
                 })
             })
         };
