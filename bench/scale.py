@@ -196,13 +196,8 @@ def run(hmon, accounts, tps, args, tmp):
             "mirror_transactions_per_s": (after["transactions"] - before["transactions"]) / seconds,
         }
     finally:
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            stop(process)
         stop(mirror)
 
 
