@@ -307,6 +307,20 @@ impl Collector for AccountsCollector {
     fn hurry(&self) -> bool {
         self.mode == Mode::Stream && self.streaming.hurry
     }
+
+    fn glimpse_every(&self) -> Option<Duration> {
+        let on = self.mode == Mode::Stream && !self.scale.single_cycle && self.streaming.following();
+        on.then_some(mode::GLIMPSE_EVERY)
+    }
+
+    async fn glimpse(&mut self, now: Timestamp) -> Vec<Sample> {
+        if self.mode != Mode::Stream {
+            return Vec::new();
+        }
+        // A glimpse that cannot reach the head within its share leaves the rest to the cycle, which catches up.
+        let pages = mode::cycle_budget(self.scale.rate_limit, mode::GLIMPSE_EVERY) / 2;
+        self.streaming.glimpse(&mut self.shared, now, pages).await
+    }
 }
 
 /// Pushes an account's `account_balance_hbar` and its `account_token_balance`s (in token id order; tokens whose

@@ -66,11 +66,14 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// One collector's cycle, on its way to the pipeline.
+/// One collector's cycle, or a glimpse between two, on its way to the pipeline.
 #[derive(Debug)]
 pub struct Batch {
     pub collector: &'static str,
     pub cycle: Cycle,
+    /// A glimpse ([`Collector::glimpse`]): only what changed. The series it does not name are not missing, and it
+    /// says nothing of the collector's health.
+    pub glimpse: bool,
 }
 
 /// A source of samples.
@@ -83,6 +86,17 @@ pub trait Collector: Send + 'static {
     /// that it spread over cycles (a warm-up, a stream catching up), not a failure to retry.
     fn hurry(&self) -> bool {
         false
+    }
+    /// How often, between two cycles, the collector can tell what changed since ([`Collector::glimpse`]); `None`
+    /// when it cannot now.
+    fn glimpse_every(&self) -> Option<Duration> {
+        None
+    }
+    /// A look between two cycles: samples of what changed since the last cycle or glimpse, and nothing else (no
+    /// errors, no state to keep: the next cycle reports and keeps them). `now` stamps the samples.
+    fn glimpse(&mut self, now: Timestamp) -> impl Future<Output = Vec<Sample>> + Send {
+        let _ = now;
+        async { Vec::new() }
     }
 }
 
@@ -112,15 +126,33 @@ pub async fn run<C: Collector>(
         for e in &cycle.errors {
             tracing::info!(collector = name, error = %Inert(e), "collection failed");
         }
-        if tx.send(Batch { collector: name, cycle }).await.is_err() || once {
+        if tx.send(Batch { collector: name, cycle, glimpse: false }).await.is_err() || once {
             return;
         }
         if collector.hurry() {
             continue;
         }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = stop.wait_for(|s| *s) => return,
+        let next = tokio::time::Instant::now() + interval;
+        loop {
+            let wake = collector.glimpse_every().map_or(next, |every| next.min(tokio::time::Instant::now() + every));
+            tokio::select! {
+                _ = tokio::time::sleep_until(wake) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            if wake >= next {
+                break;
+            }
+            let samples = tokio::select! {
+                s = collector.glimpse(Timestamp::now()) => s,
+                _ = stop.wait_for(|s| *s) => return,
+            };
+            if samples.is_empty() {
+                continue;
+            }
+            let cycle = Cycle { samples, ..Cycle::default() };
+            if tx.send(Batch { collector: name, cycle, glimpse: true }).await.is_err() {
+                return;
+            }
         }
     }
 }
@@ -163,6 +195,52 @@ mod tests {
             let errors = if self.errors.is_empty() { Vec::new() } else { self.errors.remove(0) };
             Cycle { samples: vec![Sample::new("x", &[], 1.0, now)], errors, keep: Vec::new() }
         }
+    }
+
+    /// A collector whose every other glimpse sees a change.
+    struct Glimpsing {
+        glimpses: u32,
+    }
+
+    impl Collector for Glimpsing {
+        fn name(&self) -> &'static str {
+            "glimpsing"
+        }
+
+        async fn cycle(&mut self, now: Timestamp) -> Cycle {
+            Cycle { samples: vec![Sample::new("x", &[], 0.0, now)], ..Cycle::default() }
+        }
+
+        fn glimpse_every(&self) -> Option<Duration> {
+            Some(Duration::from_secs(1))
+        }
+
+        async fn glimpse(&mut self, now: Timestamp) -> Vec<Sample> {
+            self.glimpses += 1;
+            match self.glimpses % 2 {
+                0 => vec![Sample::new("x", &[], f64::from(self.glimpses), now)],
+                _ => Vec::new(),
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn between_cycles_only_glimpses_that_saw_a_change_are_sent() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let (_stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(run(Glimpsing { glimpses: 0 }, Duration::from_millis(4500), tx, stop_rx, false));
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            let batch = rx.recv().await.expect("a batch");
+            let values: Vec<f64> = batch.cycle.samples.iter().filter(|s| s.name == "x").map(|s| s.value).collect();
+            seen.push((batch.glimpse, values, batch.cycle.samples.iter().any(|s| s.name == "collector_up")));
+        }
+        drop(rx);
+        task.await.expect("the collector stops");
+        // Glimpses 1 s apart until the interval ends (4 between two cycles), then the cycle; the count goes on.
+        let full = |v: f64| (false, vec![v], true);
+        let glimpse = |v: f64| (true, vec![v], false);
+        assert_eq!(seen, [full(0.0), glimpse(2.0), glimpse(4.0), full(0.0), glimpse(6.0), glimpse(8.0)]);
     }
 
     /// The value of the collector's own metric `name` in `batch`.

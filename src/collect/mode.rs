@@ -3,7 +3,8 @@
 //!
 //! Per-account batches cost about `ceil(N / batch_size)` `/transactions` requests a cycle plus the slice of
 //! balances re-read (`ceil(N / refresh_cycles)`): they grow with the list. The network stream costs about
-//! `ceil(rate × interval / 100) + 1` pages (the last one short) plus one id-list read for the drift check: it grows
+//! `ceil(rate × interval / 100) + 1` pages (the last one short), a short page for each glimpse between two cycles
+//! ([`GLIMPSE_EVERY`]), plus one id-list read for the drift check: it grows
 //! with the network's transaction rate, whatever the list. A switch needs the other way to be clearly cheaper
 //! ([`SWITCH_RATIO`]), so a rate hovering near the break-even point does not flip the mode every cycle. Lists no
 //! longer than one batch always use batches.
@@ -69,11 +70,21 @@ pub fn batch_cost(accounts: usize, batch_size: usize, refresh_cycles: usize) -> 
     (accounts.div_ceil(batch_size.max(1)) + accounts.div_ceil(refresh_cycles.max(1))) as u64
 }
 
-/// Requests a cycle of the stream costs at `rate` transactions a second.
+/// How often the stream is read between two cycles, at its head, so that a change is seen within seconds
+/// whatever the interval: the public mirror caches answers for 1-2 s.
+pub const GLIMPSE_EVERY: Duration = super::MIN_INTERVAL;
+
+/// The glimpses between two cycles `interval` apart.
+pub fn glimpses(interval: Duration) -> u64 {
+    (interval.as_secs_f64() / GLIMPSE_EVERY.as_secs_f64()).ceil().clamp(1.0, 1e9) as u64 - 1
+}
+
+/// Requests a cycle of the stream costs at `rate` transactions a second: full pages, the cycle's and each
+/// glimpse's short page at the head, and the drift check.
 pub fn stream_cost(rate: f64, interval: Duration) -> u64 {
     let per_cycle = (rate.max(0.0) * interval.as_secs_f64() / 100.0).ceil();
     // Saturating: a nonsense rate (infinite) must not wrap.
-    (per_cycle.min(1e15) as u64) + 1 + REFRESH_READS
+    (per_cycle.min(1e15) as u64) + 1 + glimpses(interval) + REFRESH_READS
 }
 
 /// Requests one cycle may plan to spend: at least a stream page and a read.
@@ -116,11 +127,14 @@ mod tests {
         assert_eq!(batch_cost(100_000, 50, 30), 2000 + 3334);
         assert_eq!(batch_cost(50, 50, 30), 1 + 2);
         assert_eq!(batch_cost(0, 50, 30), 0);
-        assert_eq!(stream_cost(0.0, TEN), 2, "a quiet network: one short page and the drift check");
-        assert_eq!(stream_cost(100.0, TEN), 10 + 2);
-        assert_eq!(stream_cost(1001.0, TEN), 101 + 2);
-        assert_eq!(stream_cost(f64::INFINITY, TEN), 1_000_000_000_000_002);
-        assert_eq!(stream_cost(f64::NAN, TEN), 2);
+        assert_eq!(stream_cost(0.0, TEN), 6, "a quiet network: five short pages (four glimpses) and the drift check");
+        assert_eq!(stream_cost(100.0, TEN), 10 + 6);
+        assert_eq!(stream_cost(1001.0, TEN), 101 + 6);
+        assert_eq!(stream_cost(f64::INFINITY, TEN), 1_000_000_000_000_006);
+        assert_eq!(stream_cost(f64::NAN, TEN), 6);
+        assert_eq!(stream_cost(0.0, GLIMPSE_EVERY), 2, "no glimpse fits in an interval this short");
+        assert_eq!(glimpses(Duration::from_secs(3)), 1);
+        assert_eq!(glimpses(Duration::from_secs(300)), 149);
     }
 
     #[test]

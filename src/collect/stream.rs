@@ -27,6 +27,8 @@ pub struct Effects {
     pub reread: Vec<u32>,
     /// Accounts that received a token whose decimals are not known yet.
     pub token_lists: Vec<u32>,
+    /// Accounts whose balance (hbar or a token's) a transaction moved, in order met, possibly repeated.
+    pub moved: Vec<u32>,
     /// Transactions applied.
     pub transactions: usize,
     /// Transactions that could not be applied (a consensus timestamp that is not one).
@@ -162,12 +164,14 @@ impl Stream {
             }
         }
         for &(account, amount) in &self.hbar {
+            effects.moved.push(account);
             self.replay.push(Delta { at, account, token: None, amount });
             if matches!(book.ledger.apply_hbar(account, at, amount), Applied::Ambiguous | Applied::Overflow) {
                 effects.reread.push(account);
             }
         }
         for &(account, token, amount) in &self.tokens {
+            effects.moved.push(account);
             self.replay.push(Delta { at, account, token: Some(token), amount });
             match book.ledger.apply_token(account, token, at, amount) {
                 Applied::Ambiguous | Applied::Overflow => effects.reread.push(account),

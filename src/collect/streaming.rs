@@ -62,6 +62,9 @@ pub struct Streaming {
     pub touched: u64,
     /// The host's time, which bounds what a read can include.
     pub clock: Clock,
+    /// What glimpses since the last cycle read of the stream, for the cycle to count and report.
+    glimpsed: Option<Effects>,
+    glimpse_errors: Vec<String>,
 }
 
 impl Streaming {
@@ -76,6 +79,8 @@ impl Streaming {
             hurry: false,
             touched: 0,
             clock: Clock::default(),
+            glimpsed: None,
+            glimpse_errors: Vec::new(),
         }
     }
 
@@ -89,6 +94,43 @@ impl Streaming {
     pub fn stop(&mut self) {
         self.stream.stop();
         self.hurry = false;
+        self.glimpsed = None;
+    }
+
+    /// Whether the stream is at its head with nothing left to catch up: glimpses between cycles keep it there.
+    pub fn following(&self) -> bool {
+        self.stream.cursor.is_some() && self.stream.at_head && !self.hurry
+    }
+
+    /// Between two cycles: reads the stream's new pages (at most `pages`) and returns the balances they moved,
+    /// stamped `now`. Counts, errors, re-reads and token lists wait for the next cycle.
+    pub async fn glimpse(&mut self, shared: &mut Shared, now: Timestamp, pages: usize) -> Vec<Sample> {
+        if !self.following() {
+            return Vec::new();
+        }
+        let mut errors = Vec::new();
+        let effects = self.follow(shared, pages.max(1), &mut errors).await;
+        self.glimpse_errors.append(&mut errors);
+        let Some(mut effects) = effects else { return Vec::new() };
+        effects.moved.sort_unstable();
+        effects.moved.dedup();
+        let mut out = Vec::new();
+        for &a in &effects.moved {
+            if let Some(k) = shared.ledger.get(a) {
+                push_balances(&mut out, shared.watch.get(a as usize), k, &shared.tokens, now);
+            }
+        }
+        match &mut self.glimpsed {
+            Some(glimpsed) => {
+                glimpsed.counts.iter_mut().zip(&effects.counts).for_each(|(sum, n)| *sum += n);
+                glimpsed.transactions += effects.transactions;
+            }
+            None => {
+                effects.moved = Vec::new();
+                self.glimpsed = Some(effects);
+            }
+        }
+        out
     }
 
     /// One cycle of at most `requests` requests, `reserve` of them kept for stream pages; `now` stamps the
@@ -141,7 +183,20 @@ impl Streaming {
         };
         left = left.saturating_sub(token_lists.len());
         self.read_token_lists(shared, token_lists, errors).await;
+        errors.append(&mut self.glimpse_errors);
         let effects = self.follow(shared, left.max(1), errors).await;
+        // What the glimpses read is this cycle's too.
+        let effects = match (effects, self.glimpsed.take()) {
+            (Some(mut effects), Some(glimpsed)) => {
+                effects.counts.iter_mut().zip(&glimpsed.counts).for_each(|(sum, n)| *sum += n);
+                effects.transactions += glimpsed.transactions;
+                Some(effects)
+            }
+            (effects, glimpsed) => effects.or(glimpsed),
+        };
+        if let Some(effects) = &effects {
+            self.touched = effects.counts.iter().filter(|c| **c > 0).count() as u64;
+        }
         let mut samples = self.samples(shared, now, effects.as_ref(), &confirmed);
         if let Some(cursor) = self.stream.cursor {
             let lag = cursor.seconds_until(self.clock.now()).max(0.0);
@@ -325,7 +380,6 @@ impl Streaming {
         let mut effects = Effects::new(shared.watch.len());
         let mut book = Book { watch: &shared.watch, tokens: &mut shared.tokens, ledger: &mut shared.ledger };
         self.stream.apply_page(&fetched.transactions, &mut book, &mut effects);
-        self.touched = effects.counts.iter().filter(|c| **c > 0).count() as u64;
         errors.extend(effects.skipped.drain(..).take(NAMED_MISSING));
         for &a in &effects.reread {
             self.queue.read_again(a);

@@ -52,7 +52,7 @@ pub(super) async fn evaluate(
                 tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot prune the metric store");
             }
         }
-        let Batch { collector, cycle: Cycle { samples, errors, keep } } = batch;
+        let Batch { collector, cycle: Cycle { samples, errors, keep }, glimpse } = batch;
         let mut store_errors = Vec::new();
         let samples = store_samples(&sink, samples, &mut store_errors).await;
         let silences = match sink.db.run(move |db| silence::active(&db.lock(), now)).await {
@@ -64,11 +64,16 @@ pub(super) async fn evaluate(
         };
         manager.set_silences(silences.clone());
         let mut outgoing: Vec<Outgoing> = Vec::new();
-        manager.begin_batch();
+        // A glimpse is no cycle: what it does not name is not missing, so staleness and `absent` wait for the next.
+        if !glimpse {
+            manager.begin_batch();
+        }
         for sample in &samples {
             manager.observe(sample, sample.timestamp, &mut outgoing);
         }
-        manager.end_batch(collector, now, &mut outgoing);
+        if !glimpse {
+            manager.end_batch(collector, now, &mut outgoing);
+        }
         let (notifications, entries) = match commit(&sink, &mut manager, outgoing, keep, now).await {
             Ok(done) => done,
             Err(e) => {
@@ -98,6 +103,9 @@ pub(super) async fn evaluate(
             m.delivery = delivery;
             m.store_failures += store_errors.len() as u64;
             m.evaluated_at = Some(Timestamp::now());
+            if glimpse {
+                return;
+            }
             let health = m.collectors.entry(collector.to_string()).or_default();
             health.up = errors.is_empty();
             health.last_cycle = Some(now);
@@ -116,9 +124,11 @@ pub(super) async fn evaluate(
             }
             let _ = sink.events.send(event);
         }
-        let (collector, timestamp) = (collector.to_string(), now.to_rfc3339());
-        let done = super::CycleDone { collector, timestamp, samples: sample_count, unchanged };
-        let _ = sink.events.send(Event::Cycle(Box::new(done)));
+        if !glimpse {
+            let (collector, timestamp) = (collector.to_string(), now.to_rfc3339());
+            let done = super::CycleDone { collector, timestamp, samples: sample_count, unchanged };
+            let _ = sink.events.send(Event::Cycle(Box::new(done)));
+        }
         // After the alert events, so no delivery outcome is heard before the alert it belongs to.
         if let Err(e) = sink.dispatcher.queued(entries) {
             // The rows are stored: the dispatcher's re-scan or the next start delivers them.

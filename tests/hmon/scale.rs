@@ -309,6 +309,54 @@ fn a_failed_stream_confirms_only_what_was_read() {
     assert!(!collector.hurry());
 }
 
+#[test]
+fn between_cycles_a_glimpse_reports_the_moved_balances_and_the_cycle_counts_them() {
+    let mirror = FakeMirror::start();
+    let ids = ids(60);
+    mirror.set_static("/api/v1/accounts", 200, all_at(&ids, 1_000_000_000));
+    mirror.transfer(Tx::new("0.0.9", "0.0.8", 1, 1_700_000_000));
+    let client = client(&mirror);
+    let mut collector =
+        AccountsCollector::new(client.clone(), watched(&ids), TUNING).with_scale(scale(ModeSetting::Stream, 20.0));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let first = rt.block_on(collector.cycle(Timestamp::now()));
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    assert_eq!(collector.glimpse_every(), Some(Duration::from_secs(2)), "warmed up and at the head");
+
+    mirror.transfer(Tx::new("0.0.5003", "0.0.5010", 7, 1_700_000_010));
+    let before = client.requests_sent();
+    let glimpse = rt.block_on(collector.glimpse(Timestamp::now()));
+    assert_eq!(client.requests_sent() - before, 1, "one short page");
+    let names: Vec<(&str, &str)> =
+        glimpse.iter().map(|s| (s.name.as_str(), s.labels.get("account").map_or("", String::as_str))).collect();
+    assert_eq!(names, [("account_balance_hbar", "0.0.5003"), ("account_balance_hbar", "0.0.5010")], "only what moved");
+    assert_eq!(value(&glimpse, "account_balance_hbar", "0.0.5010"), Some(10.000_000_07));
+    // A quiet glimpse costs one short page and says nothing; a failed one waits for the cycle to be reported.
+    assert!(rt.block_on(collector.glimpse(Timestamp::now())).is_empty());
+    mirror.faults("/api/v1/transactions?timestamp=gt", vec![Fault::Status(500)]);
+    assert!(rt.block_on(collector.glimpse(Timestamp::now())).is_empty());
+
+    mirror.transfer(Tx::new("0.0.5003", "0.0.5011", 5, 1_700_000_020));
+    let cycle = rt.block_on(collector.cycle(Timestamp::now()));
+    assert_eq!(cycle.errors.len(), 1, "the glimpse's failure: {:?}", cycle.errors);
+    assert!(cycle.errors[0].starts_with("network transactions after 1700000010."), "{:?}", cycle.errors);
+    let counts: Vec<Option<f64>> = ["0.0.5003", "0.0.5010", "0.0.5011", "0.0.5000"]
+        .iter()
+        .map(|id| value(&cycle.samples, "account_transactions", id))
+        .collect();
+    assert_eq!(counts, [Some(2.0), Some(1.0), Some(1.0), Some(0.0)], "the glimpse's transaction and the cycle's");
+    assert_eq!(value(&cycle.samples, "account_balance_hbar", "0.0.5010"), Some(10.000_000_07));
+    assert_eq!(value(&cycle.samples, "account_balance_hbar", "0.0.5011"), Some(10.000_000_05));
+    let next = rt.block_on(collector.cycle(Timestamp::now()));
+    assert_eq!(value(&next.samples, "account_transactions", "0.0.5003"), Some(0.0), "counted once");
+
+    // Per-account batches have no glimpses.
+    let mut batches =
+        AccountsCollector::new(client.clone(), watched(&ids), TUNING).with_scale(scale(ModeSetting::Batches, 20.0));
+    rt.block_on(batches.cycle(Timestamp::now()));
+    assert_eq!(batches.glimpse_every(), None);
+}
+
 /// `[collect]` of a config with `accounts` watched.
 fn config_with(accounts: &[String], collect: &str) -> String {
     let mut text = format!("{}\n[collect]\n{collect}\n", crate::FAST_RETRIES);
@@ -359,6 +407,30 @@ fn watch_once_in_stream_mode_reads_everything_in_one_cycle_and_cron_runs_carry_o
     let (code, stdout, stderr) = crate::run(env.hmon().args(["watch", "--once", "--json"]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(counted(&stdout), 0.0, "not again");
+}
+
+/// A change is seen seconds after it reaches the mirror, not at the next cycle: with a minute between cycles, the
+/// moved balance comes before the accounts collector's next `cycle` event.
+#[test]
+fn watch_sees_a_streamed_change_between_two_cycles() {
+    let env = crate::Env::start();
+    let ids = ids(60);
+    env.mirror.set_static("/api/v1/accounts", 200, all_at(&ids, 100_000_000));
+    env.mirror.transfer(Tx::new("0.0.9", "0.0.8", 1, 1_700_000_000));
+    env.write_config(&config_with(&ids, "mode = \"stream\""));
+    let (_child, rx) = crate::watch::spawn_json(&env, &["watch", "--json", "--interval", "60s"]);
+    let is_cycle = |e: &Value| e["type"] == "cycle" && e["collector"] == "accounts";
+    let first = crate::watch::next_event(&rx, is_cycle);
+    assert!(first["samples"].as_u64().unwrap_or(0) >= 120, "{first}");
+
+    env.mirror.transfer(Tx::new("0.0.5001", "0.0.5002", 5, 1_700_000_010));
+    let is_moved = |e: &Value| e["type"] == "sample" && e["name"] == "account_balance_hbar";
+    let next = crate::watch::next_event(&rx, |e| is_moved(e) || is_cycle(e));
+    assert!(is_moved(&next), "the change came with the next cycle, not before: {next}");
+    let moved = [next, crate::watch::next_event(&rx, |e| is_moved(e) || is_cycle(e))];
+    let values: Vec<(&str, f64)> =
+        moved.iter().map(|e| (e["labels"]["account"].as_str().unwrap_or(""), e["value"].as_f64().unwrap())).collect();
+    assert_eq!(values, [("0.0.5001", (100_000_000 - 5 - 100_000) as f64 / 1e8), ("0.0.5002", 1.000_000_05)]);
 }
 
 #[test]

@@ -128,7 +128,12 @@ fn a_hanging_receiver_delays_nothing_else() {
 /// Spawns `hmon watch` with JSON Lines on a pipe; returns the process (killed on drop) and a channel of its events.
 pub fn spawn_watch(env: &Env, extra: &[&str]) -> (Spawned, mpsc::Receiver<Value>) {
     let args: Vec<&str> = ["watch", "--json", "--interval", "2s"].into_iter().chain(extra.iter().copied()).collect();
-    let mut child = env.spawn(&args);
+    spawn_json(env, &args)
+}
+
+/// Spawns hmon with `args`, which print JSON Lines; returns the process (killed on drop) and a channel of them.
+pub fn spawn_json(env: &Env, args: &[&str]) -> (Spawned, mpsc::Receiver<Value>) {
+    let mut child = env.spawn(args);
     let stdout = child.0.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
