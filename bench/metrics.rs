@@ -85,8 +85,8 @@ fn bench_model() -> Model {
     let mut model = Model::default();
     let at = Timestamp::from_millis(1_700_000_000_000);
     let mut add = |name: &str, labels: &[(&str, &str)], value: f64| {
-        let s = Sample::new(name, labels, value, at);
-        model.latest.insert(s.series(), s.into());
+        let s = Sample::new(name.to_string(), labels, value, at);
+        model.apply(&hmon::pipeline::Event::Sample(s.into()));
     };
     for i in 0..ACCOUNTS {
         let account = format!("0.0.{}", 200_000 + i);

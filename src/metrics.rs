@@ -3,6 +3,7 @@
 //! Collectors produce samples, the store keeps them, the alert manager evaluates rules on them and `watch`
 //! prints them. A series is a metric name plus its label set.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,7 +18,8 @@ pub use labels::Labels;
 /// One observation of one series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
-    pub name: String,
+    /// Borrowed for the names hmon's collectors use (a sample per account a cycle allocates no name).
+    pub name: Cow<'static, str>,
     /// Shared: a collector that reports the same series every cycle builds its label set once.
     pub labels: Arc<Labels>,
     pub value: f64,
@@ -30,14 +32,14 @@ pub struct Sample {
 }
 
 impl Sample {
-    pub fn new(name: &str, labels: &[(&str, &str)], value: f64, timestamp: Timestamp) -> Self {
+    pub fn new(name: impl Into<Cow<'static, str>>, labels: &[(&str, &str)], value: f64, timestamp: Timestamp) -> Self {
         let labels: Labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Self::of(name, Arc::new(labels), value, timestamp)
     }
 
     /// A sample of the series `name{labels}`, sharing `labels`.
-    pub fn of(name: &str, labels: Arc<Labels>, value: f64, timestamp: Timestamp) -> Self {
-        Self { name: name.to_string(), labels, value, timestamp, error: None }
+    pub fn of(name: impl Into<Cow<'static, str>>, labels: Arc<Labels>, value: f64, timestamp: Timestamp) -> Self {
+        Self { name: name.into(), labels, value, timestamp, error: None }
     }
 
     /// This sample with `error` as the reason it is a failure.

@@ -168,7 +168,7 @@ impl AlertManager {
 
     /// Evaluates every matching rule on `sample` at time `now`; pushes the notifications this causes.
     pub fn observe(&mut self, sample: &Sample, now: Timestamp, out: &mut Vec<Outgoing>) {
-        let Some(metric) = self.index.get(&sample.name) else { return };
+        let Some(metric) = self.index.get(&*sample.name) else { return };
         let mut candidates = std::mem::take(&mut self.scratch);
         candidates.clear();
         candidates.extend_from_slice(&metric.unlabelled);

@@ -120,6 +120,8 @@ impl FromIterator<(String, String)> for Labels {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Labels {
         let mut labels = Labels::new();
         labels.extend(pairs);
+        // Most label sets are built once and kept (one per watched account): no room to grow.
+        labels.0.shrink_to_fit();
         labels
     }
 }

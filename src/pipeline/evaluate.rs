@@ -337,7 +337,7 @@ impl Published {
     fn changed(&mut self, sample: &Sample) -> bool {
         let seen = (sample.value.to_bits(), hash(&sample.error));
         let differs = self.last.insert(hash(&(&sample.name, &sample.labels)), seen) != Some(seen);
-        differs || (sample.value != 0.0 && PER_CYCLE_COUNTS.contains(&sample.name.as_str()))
+        differs || (sample.value != 0.0 && PER_CYCLE_COUNTS.contains(&&*sample.name))
     }
 }
 

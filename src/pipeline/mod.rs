@@ -84,12 +84,13 @@ impl Event {
 /// Events a reader may fall behind by before it misses some, at least.
 pub const EVENT_BUFFER: usize = 65_536;
 
-/// Events a reader may fall behind by, for a plan watching `accounts`: room for a cycle that brings every
-/// account's first samples at once (hbar, a token or two, the transaction count), so that a reader as fast as
-/// the pipeline never misses the warm-up of a long watch list. An empty slot costs about 100 bytes; a full one
-/// shares its sample with the model.
+/// Events a reader may fall behind by, for a plan watching `accounts`: room for the first stream cycle, which
+/// brings every account's first transaction count and the balances read so far, so that a reader as fast as the
+/// pipeline never misses the warm-up of a long watch list (a single `--once` cycle of a list with tokens may
+/// overflow it: its reader gets every latest sample again). Later, a sample event is sent only for a change. A
+/// slot costs about 50 bytes, and keeps its sample alive until it is reused.
 pub fn event_buffer(accounts: usize) -> usize {
-    EVENT_BUFFER.max(accounts.saturating_mul(4))
+    EVENT_BUFFER.max(accounts.saturating_mul(2))
 }
 
 /// A running pipeline.

@@ -3,6 +3,7 @@
 //! writes it (the Alertmanager forwarder only its own counters); the live view, the HTTP API and the metrics read
 //! it. Nothing keeps its own copy.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -11,7 +12,7 @@ use tokio::sync::watch;
 
 use crate::alert::manager::AlertView;
 use crate::alert::silence::Silence;
-use crate::metrics::{Sample, SeriesKey};
+use crate::metrics::{Labels, Sample};
 use crate::timestamp::Timestamp;
 use crate::webhook::{DeliveryEvent, DeliveryStats};
 
@@ -20,12 +21,16 @@ use super::Event;
 /// How many recent errors the model keeps.
 const RECENT_ERRORS: usize = 5;
 
+/// A series in [`Model::latest`]: its name and labels.
+pub type Series = (Cow<'static, str>, Arc<Labels>);
+
 /// The current state of the pipeline.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Model {
-    /// The newest sample of every series.
+    /// The newest sample of every series, by name then labels (the name is borrowed, the labels shared with the
+    /// sample: a key allocates nothing).
     #[serde(skip)]
-    pub latest: BTreeMap<SeriesKey, Arc<Sample>>,
+    pub latest: BTreeMap<Series, Arc<Sample>>,
     /// Pending and firing alerts, by rule then labels.
     pub alerts: Vec<AlertView>,
     /// Silences in force.
@@ -64,7 +69,7 @@ impl Model {
     pub fn apply(&mut self, event: &Event) {
         match event {
             Event::Sample(s) => {
-                self.latest.insert(s.series(), Arc::clone(s));
+                self.latest.insert((s.name.clone(), Arc::clone(&s.labels)), Arc::clone(s));
             }
             Event::CollectorError(error) => {
                 let super::CollectorError { collector, message, timestamp } = &**error;
@@ -92,8 +97,8 @@ impl Model {
 
     /// The latest value of series `name{labels}`.
     pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-        let s = Sample::new(name, labels, 0.0, Timestamp { secs: 0, nanos: 0 });
-        self.latest.get(&s.series()).map(|s| s.value)
+        let labels: Labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self.latest.get(&(Cow::Owned(name.to_string()), Arc::new(labels))).map(|s| s.value)
     }
 
     /// The latest samples of metric `name`.

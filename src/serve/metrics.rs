@@ -247,7 +247,7 @@ fn sample_family(metric: &str) -> Family {
 /// histogram or summary series (`_total`, `_count`, `_sum`, `_bucket`) without being one, or that would fall into
 /// one of the pipeline's own families (`reserved`); and a sample with an invalid label name.
 fn add_sample(families: &mut BTreeMap<String, Family>, reserved: &[String], sample: &Sample) {
-    let metric = sample.name.as_str();
+    let metric = &*sample.name;
     let name = family_name(metric, kind_of(metric));
     let suffixed = ["_total", "_count", "_sum", "_bucket"].iter().any(|s| metric.ends_with(s));
     if !is_metric_name(metric) || suffixed || reserved.contains(&name) {

@@ -135,7 +135,7 @@ fn status<'a>(model: &'a Model, state: &'a AppState) -> Status<'a> {
     let mut updated = model.collectors.values().filter_map(|c| c.last_cycle).max();
     for s in model.latest.values() {
         updated = updated.max(Some(s.timestamp));
-        match s.name.as_str() {
+        match &*s.name {
             "mirror_lag_seconds" => lag = Some(s.value),
             "network_tps" => tps = Some(s.value),
             "node_up" => {

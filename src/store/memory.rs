@@ -80,7 +80,7 @@ fn push(points: &mut Points, ts: Timestamp, value: f64, bound: usize) {
 }
 
 fn sample(name: &str, labels: &Arc<Labels>, (timestamp, value): (Timestamp, f64)) -> Sample {
-    Sample::of(name, Arc::clone(labels), value, timestamp)
+    Sample::of(name.to_string(), Arc::clone(labels), value, timestamp)
 }
 
 impl MetricStore for MemoryStore {
@@ -91,10 +91,10 @@ impl MetricStore for MemoryStore {
         let mut all = self.write();
         for s in samples {
             // Look up before inserting so the common case (a known series) clones neither name nor labels.
-            if !all.get(&s.name).is_some_and(|by_labels| by_labels.contains_key(&s.labels)) {
-                all.entry(s.name.clone()).or_default().insert(s.labels.clone(), Points::new());
+            if !all.get(&*s.name).is_some_and(|by_labels| by_labels.contains_key(&s.labels)) {
+                all.entry(s.name.to_string()).or_default().insert(s.labels.clone(), Points::new());
             }
-            if let Some(points) = all.get_mut(&s.name).and_then(|by_labels| by_labels.get_mut(&s.labels)) {
+            if let Some(points) = all.get_mut(&*s.name).and_then(|by_labels| by_labels.get_mut(&s.labels)) {
                 push(points, s.timestamp, s.value, self.per_series);
             }
         }

@@ -65,7 +65,7 @@ mod tests {
     }
 
     fn s(name: &str, labels: &[(&str, &str)], value: f64, secs: i64) -> Sample {
-        Sample::new(name, labels, value, t(secs))
+        Sample::new(name.to_string(), labels, value, t(secs))
     }
 
     fn matcher(pairs: &[(&str, &str)]) -> Labels {

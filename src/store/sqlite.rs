@@ -120,7 +120,7 @@ impl MetricStore for SqliteStore {
         }
         match &self.changes {
             None => {
-                let points = samples.iter().map(|s| (s.name.as_str(), &*s.labels, Write::point(millis(s), s.value)));
+                let points = samples.iter().map(|s| (&*s.name, &*s.labels, Write::point(millis(s), s.value)));
                 write_runs(&mut self.lock(), points)
             }
             Some(changes) => self.insert_changes(changes, samples),
@@ -211,7 +211,7 @@ impl SqliteStore {
         if !unseen.is_empty() {
             let conn = self.lock();
             for s in unseen {
-                if let std::collections::hash_map::Entry::Vacant(e) = batch.entry((s.name.as_str(), &s.labels)) {
+                if let std::collections::hash_map::Entry::Vacant(e) = batch.entry((&*s.name, &s.labels)) {
                     let newest = newest_run(&conn, &s.name, &labels_json(&s.labels)?, i64::MAX)?;
                     e.insert(newest.map(|r| Run::stored(r.ts_ms, r.last_ms, r.value)));
                 }
@@ -219,7 +219,7 @@ impl SqliteStore {
         }
         let mut writes: Vec<(&str, &Labels, Write)> = Vec::new();
         for s in samples {
-            let key = (s.name.as_str(), &*s.labels);
+            let key = (&*s.name, &*s.labels);
             let current = match batch.get(&key) {
                 Some(run) => *run,
                 None => memory.get(key.0, key.1),
@@ -271,7 +271,7 @@ fn millis(s: &Sample) -> i64 {
 
 fn to_sample(name: &str, labels: &Labels, ts_ms: i64, value: f64) -> Sample {
     Sample {
-        name: name.to_string(),
+        name: name.to_string().into(),
         labels: Arc::new(labels.clone()),
         value,
         timestamp: Timestamp::from_millis(ts_ms),

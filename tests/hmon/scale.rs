@@ -328,7 +328,7 @@ fn between_cycles_a_glimpse_reports_the_moved_balances_and_the_cycle_counts_them
     let glimpse = rt.block_on(collector.glimpse(Timestamp::now()));
     assert_eq!(client.requests_sent() - before, 1, "one short page");
     let names: Vec<(&str, &str)> =
-        glimpse.iter().map(|s| (s.name.as_str(), s.labels.get("account").map_or("", String::as_str))).collect();
+        glimpse.iter().map(|s| (&*s.name, s.labels.get("account").map_or("", String::as_str))).collect();
     assert_eq!(names, [("account_balance_hbar", "0.0.5003"), ("account_balance_hbar", "0.0.5010")], "only what moved");
     assert_eq!(value(&glimpse, "account_balance_hbar", "0.0.5010"), Some(10.000_000_07));
     // A quiet glimpse costs one short page and says nothing; a failed one waits for the cycle to be reported.

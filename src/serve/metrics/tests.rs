@@ -27,8 +27,8 @@ const HOSTILE: &[&str] = &[
 ];
 
 fn sample(model: &mut Model, name: &str, labels: &[(&str, &str)], value: f64) {
-    let s = Sample::new(name, labels, value, T);
-    model.latest.insert(s.series(), s.into());
+    let s = Sample::new(name.to_string(), labels, value, T);
+    model.apply(&crate::pipeline::Event::Sample(s.into()));
 }
 
 fn alert(rule: &str, severity: Severity, state: &'static str) -> AlertView {

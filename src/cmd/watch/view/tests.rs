@@ -39,7 +39,7 @@ fn plan(accounts: usize) -> Plan {
 }
 
 fn sample(state: &mut State, name: &str, labels: &[(&str, &str)], value: f64) {
-    state.apply(&Event::Sample(Sample::new(name, labels, value, NOW).into()));
+    state.apply(&Event::Sample(Sample::new(name.to_string(), labels, value, NOW).into()));
 }
 
 fn error(state: &mut State, collector: &str, message: &str) {
