@@ -317,7 +317,7 @@ impl Collector for AccountsCollector {
         if self.mode != Mode::Stream {
             return Vec::new();
         }
-        // A glimpse that cannot reach the head within its share leaves the rest to the cycle, which catches up.
+        // A glimpse that cannot reach the head within its share (a burst) leaves the rest to the next one.
         let pages = mode::cycle_budget(self.scale.rate_limit, mode::GLIMPSE_EVERY) / 2;
         self.streaming.glimpse(&mut self.shared, now, pages).await
     }

@@ -97,9 +97,10 @@ impl Streaming {
         self.glimpsed = None;
     }
 
-    /// Whether the stream is at its head with nothing left to catch up: glimpses between cycles keep it there.
+    /// Whether the stream runs with nothing left to catch up: glimpses between cycles keep it near its head (one
+    /// that falls short of it, in a burst, leaves the rest to the next).
     pub fn following(&self) -> bool {
-        self.stream.cursor.is_some() && self.stream.at_head && !self.hurry
+        self.stream.cursor.is_some() && !self.hurry
     }
 
     /// Between two cycles: reads the stream's new pages (at most `pages`) and returns the balances they moved,
