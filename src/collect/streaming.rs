@@ -399,7 +399,10 @@ impl Streaming {
     /// With the stream read this cycle: every known balance (the stream confirmed it) and every account's count;
     /// without: only the balances read this cycle.
     fn samples(&self, shared: &Shared, now: Timestamp, effects: Option<&Effects>, confirmed: &[bool]) -> Vec<Sample> {
-        let mut out = Vec::with_capacity(shared.watch.len() * 2 + 1);
+        // Room for every sample of the cycle, the collector's own included: a Vec that outgrows its room doubles.
+        let tokens: usize =
+            (0..shared.watch.len() as u32).filter_map(|a| shared.ledger.get(a)).map(|k| k.tokens.len()).sum();
+        let mut out = Vec::with_capacity(shared.watch.len() * 2 + tokens + 8);
         for (a, w) in shared.watch.iter().enumerate() {
             let confirmed = effects.is_some() || confirmed[a];
             if let Some(k) = shared.ledger.get(a as u32).filter(|_| confirmed) {

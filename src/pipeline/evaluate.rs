@@ -45,9 +45,9 @@ pub(super) async fn evaluate(
             },
         };
         let now = Timestamp::now();
-        if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+        if let Some(store) = sink.store.clone().filter(|_| pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY)) {
             pruned_at = Some(std::time::Instant::now());
-            let (store, cutoff) = (sink.store.clone(), now.minus(sink.retention));
+            let cutoff = now.minus(sink.retention);
             if let Err(e) = sink.db.run(move |_| store.delete_older_than(cutoff)).await {
                 tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot prune the metric store");
             }
@@ -83,11 +83,17 @@ pub(super) async fn evaluate(
             }
         };
 
-        let mut batch_events: Vec<Event> = Vec::with_capacity(samples.len() + errors.len() + notifications.len());
+        // Only news becomes an event; a sample that repeats what readers were sent only refreshes the model's time
+        // (no allocation for a quiet series).
+        let news: Vec<bool> = samples.iter().map(|s| published.changed(s)).collect();
+        let unchanged = news.iter().filter(|n| !**n).count();
+        let mut batch_events: Vec<Event> =
+            Vec::with_capacity(samples.len() - unchanged + errors.len() + notifications.len());
         batch_events.extend(errors.iter().map(|m| collector_error(collector, m.clone())));
         batch_events.extend(store_errors.iter().map(|m| collector_error("store", m.clone())));
         let sample_count = samples.len();
-        batch_events.extend(samples.into_iter().map(|s| Event::Sample(Arc::new(s))));
+        let fresh = samples.iter().zip(&news).filter(|(_, news)| **news);
+        batch_events.extend(fresh.map(|(s, _)| Event::Sample(Arc::new(s.clone()))));
         for n in &notifications {
             log_alert(n);
         }
@@ -97,6 +103,9 @@ pub(super) async fn evaluate(
         sink.model.update(|m| {
             for event in &batch_events {
                 m.apply(event);
+            }
+            for (sample, _) in samples.iter().zip(&news).filter(|(_, news)| !**news) {
+                m.confirm(sample);
             }
             m.alerts = alerts;
             m.silences = silences;
@@ -114,14 +123,8 @@ pub(super) async fn evaluate(
                 health.last_error = None;
             }
         });
-        let mut unchanged = 0;
+        drop(samples);
         for event in batch_events {
-            if let Event::Sample(s) = &event {
-                if !published.changed(s) {
-                    unchanged += 1;
-                    continue;
-                }
-            }
             let _ = sink.events.send(event);
         }
         if !glimpse {
@@ -136,7 +139,7 @@ pub(super) async fn evaluate(
         }
     }
     // The collectors are done: what the store kept in memory only (quiet series' last sightings) goes to disk.
-    let store = sink.store.clone();
+    let Some(store) = sink.store.clone() else { return };
     if let Err(e) = sink.db.run(move |_| store.flush()).await {
         tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot write the last samples to the store");
     }
@@ -215,8 +218,9 @@ async fn retire(manager: &mut AlertManager, sink: &Sink, rules: Vec<String>) -> 
 
 /// Stores the samples off the async threads; they come back for evaluation whatever happened to the write.
 async fn store_samples(sink: &Sink, samples: Vec<Sample>, errors: &mut Vec<String>) -> Vec<Sample> {
+    let Some(store) = sink.store.clone() else { return samples };
     let samples = Arc::new(samples);
-    let (store, batch) = (sink.store.clone(), samples.clone());
+    let batch = samples.clone();
     if let Err(e) = sink.db.run(move |_| store.insert(&batch)).await {
         tracing::error!(error = %Inert(format_args!("{e:#}")), "cannot store samples");
         errors.push(format!("{e:#}"));

@@ -144,8 +144,8 @@ pub struct Parts {
     pub plan: Plan,
     pub client: MirrorClient,
     pub network: Network,
-    /// Where samples go.
-    pub store: Arc<dyn MetricStore>,
+    /// Where samples go; `None` keeps none (nothing would read them: `watch` without `--store`).
+    pub store: Option<Arc<dyn MetricStore>>,
     /// Where alert state, silences and the outbox live (the dispatcher's outbox must be in it too).
     pub db: Arc<Db>,
     /// The rules with their restored state ([`restore`]).
@@ -347,7 +347,7 @@ async fn forward_deliveries(
 
 /// Where evaluated batches go.
 pub(crate) struct Sink {
-    pub(super) store: Arc<dyn MetricStore>,
+    pub(super) store: Option<Arc<dyn MetricStore>>,
     pub(super) db: Arc<Db>,
     pub(super) retention: Duration,
     pub(super) dispatcher: Dispatcher,

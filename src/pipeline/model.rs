@@ -95,6 +95,17 @@ impl Model {
         self.errors.truncate(RECENT_ERRORS);
     }
 
+    /// Takes in a sample that repeats the latest of its series (value and error): only its time moves, in place
+    /// unless a reader still holds the previous one.
+    pub fn confirm(&mut self, sample: &Sample) {
+        match self.latest.get_mut(&(sample.name.clone(), Arc::clone(&sample.labels))) {
+            Some(latest) => Arc::make_mut(latest).timestamp = sample.timestamp,
+            None => {
+                self.latest.insert((sample.name.clone(), Arc::clone(&sample.labels)), Arc::new(sample.clone()));
+            }
+        }
+    }
+
     /// The latest value of series `name{labels}`.
     pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
         let labels: Labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -173,5 +184,30 @@ impl ModelWriter {
     /// Another reader.
     pub fn handle(&self) -> ModelHandle {
         ModelHandle { model: self.model.clone(), version: self.version.subscribe() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirmed_sample_moves_the_time_of_the_latest_and_leaves_a_held_one_alone() {
+        let at = |secs| Timestamp { secs, nanos: 0 };
+        let sample = |v, secs| Sample::new("account_balance_hbar", &[("account", "0.0.7")], v, at(secs));
+        let mut model = Model::default();
+        let first = Arc::new(sample(5.0, 1));
+        model.apply(&Event::Sample(Arc::clone(&first)));
+        model.confirm(&sample(5.0, 2));
+        assert_eq!(first.timestamp, at(1), "a reader's copy does not change under it");
+        let latest: Vec<(f64, Timestamp)> = model.of("account_balance_hbar").map(|s| (s.value, s.timestamp)).collect();
+        assert_eq!(latest, [(5.0, at(2))]);
+        drop(first);
+        model.confirm(&sample(5.0, 3));
+        assert_eq!(model.of("account_balance_hbar").map(|s| s.timestamp).collect::<Vec<_>>(), [at(3)]);
+        // A series the model lost (a reload dropped it) comes back.
+        model.latest.clear();
+        model.confirm(&sample(5.0, 4));
+        assert_eq!(model.value("account_balance_hbar", &[("account", "0.0.7")]), Some(5.0));
     }
 }

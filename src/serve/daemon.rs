@@ -376,7 +376,7 @@ impl Daemon {
             plan: self.plan.clone(),
             client,
             network: self.ctx.settings.network.value.clone(),
-            store: self.store.clone(),
+            store: Some(self.store.clone()),
             db: self.db.clone(),
             manager,
             dispatcher,

@@ -1,7 +1,7 @@
-//! Metric storage: the [`MetricStore`] trait that collectors write samples to and that `watch`, the alert
-//! manager and the daemon's queries read from, plus its two implementations: [`MemoryStore`] (bounded ring
-//! buffers, for `watch` and tests) and [`SqliteStore`] (a durable file, for the daemon). Both keep the same
-//! contract, checked by one shared conformance suite.
+//! Metric storage: the [`MetricStore`] trait that the pipeline writes samples to and the daemon's queries read
+//! from, plus its two implementations: [`MemoryStore`] (bounded ring buffers, for tests and embedders) and
+//! [`SqliteStore`] (a durable file, for the daemon and `watch --store`). Both keep the same contract, checked by
+//! one shared conformance suite. `watch` without a store file keeps no samples: nothing would read them.
 
 mod changes;
 pub mod db;

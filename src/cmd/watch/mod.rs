@@ -20,7 +20,7 @@ use super::signals::{notice, StopSignals};
 use super::Context;
 use crate::error::Error;
 use crate::pipeline::{self, Event, Monitor, Parts, Plan};
-use crate::store::{Db, MemoryStore, MetricStore, SqliteStore};
+use crate::store::{Db, MetricStore, SqliteStore};
 use crate::text::Inert;
 use crate::timestamp::parse_duration;
 use crate::webhook::{Dispatcher, DispatcherOptions, Outbox};
@@ -63,13 +63,15 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
         (None, true) => Some(super::store_path(None)?),
         (None, false) => None,
     };
-    let (db, store): (Arc<Db>, Arc<dyn MetricStore>) = match &path {
+    // Without a store file, samples are not kept: nothing in `watch` reads them back (the model holds the newest
+    // of each series), and a long list would keep up to a run per change.
+    let (db, store): (Arc<Db>, Option<Arc<dyn MetricStore>>) = match &path {
         Some(path) => {
             let db = Db::open_owned(path)?;
             claim_for_network(&db, &ctx.settings.network.value.name)?;
-            (db.clone(), Arc::new(SqliteStore::with_heartbeat(db, plan.heartbeat)))
+            (db.clone(), Some(Arc::new(SqliteStore::with_heartbeat(db, plan.heartbeat))))
         }
-        None => (Db::in_memory()?, Arc::new(MemoryStore::default())),
+        None => (Db::in_memory()?, None),
     };
     let manager =
         pipeline::restore(&plan, &db).with_context(|| format!("cannot read the alert state in {}", db.path()))?;
