@@ -117,6 +117,8 @@ pub enum Command {
     Nodes(cmd::nodes::NodesArgs),
     /// One-screen health summary of the network and its mirror node
     Network(cmd::network::NetworkArgs),
+    /// Send one cheap transaction through a node and time it to consensus and to the mirror
+    Canary(cmd::canary::CanaryArgs),
     /// Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe
     Watch(cmd::watch::WatchArgs),
     /// Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)

@@ -46,6 +46,8 @@ pub struct ConfigFile {
     pub collect: Option<CollectSection>,
     pub store: Option<StoreSection>,
     pub serve: Option<ServeSection>,
+    /// `[canary]`: the end-to-end transaction check (`hmon canary`, and a collector in `watch` and `serve`).
+    pub canary: Option<CanarySection>,
 }
 
 impl ConfigFile {
@@ -103,6 +105,7 @@ impl fmt::Debug for ConfigFile {
             .field("collect", &self.collect)
             .field("store", &self.store)
             .field("serve", &self.serve)
+            .field("canary", &self.canary)
             .finish()
     }
 }
@@ -167,6 +170,24 @@ pub struct CollectSection {
     pub probe_timeout: Option<String>,
     /// Cycles of its collector a series may miss before its alerts resolve with "no data" (default 5).
     pub stale_cycles: Option<u32>,
+}
+
+/// `[canary]`: what the canary sends and how often `watch` and `serve` send it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CanarySection {
+    /// Run the canary as a collector in `watch` and `serve` (default false).
+    pub enabled: Option<bool>,
+    /// Between two tries of the collector (default "5m", at least "10s").
+    pub interval: Option<String>,
+    /// The nodes the collector tries in turn (default: every node of the address book).
+    pub nodes: Option<Vec<String>>,
+    /// Send a message to this topic instead of a 1-tinybar transfer to the node.
+    pub topic: Option<String>,
+    /// The most one try may cost, in hbar (default "0.01", "0.1" with a topic).
+    pub max_fee: Option<String>,
+    /// From the submission to the record on the mirror, at most (default "60s").
+    pub timeout: Option<String>,
 }
 
 /// `[operator]`: the account that pays for transactions, and its key.

@@ -6,6 +6,7 @@
 
 pub mod alert;
 pub mod alertmanager;
+pub mod canary;
 pub mod cli;
 pub mod cmd;
 pub mod collect;
@@ -18,6 +19,7 @@ pub mod metrics;
 pub mod mirror;
 pub mod network;
 pub mod output;
+pub mod panic;
 pub mod pipeline;
 pub mod secret;
 pub mod serve;
@@ -97,6 +99,10 @@ fn report_clap_error(err: clap::Error) -> i32 {
 /// A panic is a bug: say so in one line, without a backtrace, and exit 70 (EX_SOFTWARE).
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
+        // A panic inside `panic::shield` is caught and reported where it happened.
+        if panic::shielded() {
+            return;
+        }
         let what = info
             .payload()
             .downcast_ref::<&str>()

@@ -3,6 +3,7 @@
 
 pub mod alert;
 pub mod balance;
+pub mod canary;
 pub mod completions;
 pub mod config;
 pub mod network;
@@ -105,6 +106,7 @@ pub async fn dispatch(cli: Cli, overrides: Overrides) -> anyhow::Result<()> {
         Command::Tx(args) => tx::run(&ctx, args).await,
         Command::Nodes(args) => nodes::run(&ctx, args).await,
         Command::Network(args) => network::run(&ctx, args).await,
+        Command::Canary(args) => canary::run(&ctx, args).await,
         Command::Watch(args) => watch::run(&ctx, args).await,
         Command::Serve(args) => serve::run(&ctx, args).await,
         Command::Alert(command) => alert::run(&ctx, command).await,

@@ -91,6 +91,11 @@ impl OperatorKey {
         Ok(Self { encoding: "DER", candidates: vec![(detected, key)] })
     }
 
+    /// The private key of kind `kind`, as [`OperatorKey::check`] matched it.
+    pub fn signing_key(&self, kind: KeyKind) -> Option<&PrivateKey> {
+        self.candidates.iter().find(|(k, _)| *k == kind).map(|(_, key)| key)
+    }
+
     /// The kinds this key may be (one unless it is an ambiguous raw key).
     pub fn kinds(&self) -> Vec<KeyKind> {
         self.candidates.iter().map(|(k, _)| *k).collect()

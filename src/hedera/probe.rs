@@ -125,7 +125,7 @@ fn timed_out(timeout: Duration) -> String {
 }
 
 /// Short, specific description of a failure to establish the channel.
-fn describe_connect_error(err: &(dyn StdError + 'static), timeout: Duration) -> String {
+pub(crate) fn describe_connect_error(err: &(dyn StdError + 'static), timeout: Duration) -> String {
     let mut deepest = err.to_string();
     let mut source: Option<&(dyn StdError + 'static)> = Some(err);
     while let Some(e) = source {
@@ -151,7 +151,7 @@ fn describe_connect_error(err: &(dyn StdError + 'static), timeout: Duration) -> 
 }
 
 /// Short, specific description of a failed call.
-fn describe_status(status: &tonic::Status, timeout: Duration) -> String {
+pub(crate) fn describe_status(status: &tonic::Status, timeout: Duration) -> String {
     // tonic reports its own request timeout as CANCELLED "Timeout expired".
     let is_timeout = status.code() == tonic::Code::DeadlineExceeded
         || (status.code() == tonic::Code::Cancelled && status.message().contains("Timeout expired"));
