@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('tx', 'tx', [CompletionResultType]::ParameterValue, 'Show one transaction and its child transactions')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
+            [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Send one cheap transaction through a node and time it to consensus and to the mirror')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)')
             [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)')
@@ -132,6 +133,25 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log requests and retries on stderr (-vv for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hmon;canary' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Send through this node, by its account id (repeatable); default: one node of the address book, at random')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)')
+            [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
+            [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--all-nodes', '--all-nodes', [CompletionResultType]::ParameterName, 'Send through every node of the address book, one transaction each')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')
@@ -670,6 +690,7 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             [CompletionResult]::new('tx', 'tx', [CompletionResultType]::ParameterValue, 'Show one transaction and its child transactions')
             [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'List the network''s consensus nodes, optionally probing each one')
             [CompletionResult]::new('network', 'network', [CompletionResultType]::ParameterValue, 'One-screen health summary of the network and its mirror node')
+            [CompletionResult]::new('canary', 'canary', [CompletionResultType]::ParameterValue, 'Send one cheap transaction through a node and time it to consensus and to the mirror')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)')
             [CompletionResult]::new('alert', 'alert', [CompletionResultType]::ParameterValue, 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)')
@@ -692,6 +713,9 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
             break
         }
         'hmon;help;network' {
+            break
+        }
+        'hmon;help;canary' {
             break
         }
         'hmon;help;watch' {

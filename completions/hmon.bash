@@ -22,6 +22,9 @@ _hmon() {
             hmon,balance)
                 cmd="hmon__subcmd__balance"
                 ;;
+            hmon,canary)
+                cmd="hmon__subcmd__canary"
+                ;;
             hmon,completions)
                 cmd="hmon__subcmd__completions"
                 ;;
@@ -190,6 +193,9 @@ _hmon() {
             hmon__subcmd__help,balance)
                 cmd="hmon__subcmd__help__subcmd__balance"
                 ;;
+            hmon__subcmd__help,canary)
+                cmd="hmon__subcmd__help__subcmd__canary"
+                ;;
             hmon__subcmd__help,completions)
                 cmd="hmon__subcmd__help__subcmd__completions"
                 ;;
@@ -272,7 +278,7 @@ _hmon() {
 
     case "${cmd}" in
         hmon)
-            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version balance records tx nodes network watch serve alert config completions generate help"
+            opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version balance records tx nodes network canary watch serve alert config completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,6 +1211,44 @@ _hmon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hmon__subcmd__canary)
+            opts="-q -v -h -V --node --all-nodes --timeout --network --mirror-url --config --json --color --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hmon__subcmd__completions)
             opts="-q -v -h -V --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1480,7 +1524,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__help)
-            opts="balance records tx nodes network watch serve alert config completions generate help"
+            opts="balance records tx nodes network canary watch serve alert config completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1676,6 +1720,20 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__help__subcmd__balance)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hmon__subcmd__help__subcmd__canary)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand tx 'Show one transaction and its child transactions'
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
+            cand canary 'Send one cheap transaction through a node and time it to consensus and to the mirror'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
             cand serve 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)'
             cand alert 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
@@ -124,6 +125,24 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand --config 'Config file [default: <config dir>/hmon/config.toml]'
             cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
             cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
+            cand --json 'Print JSON on stdout (and nothing else there)'
+            cand -q 'Print no warnings or progress on stderr, errors only'
+            cand --quiet 'Print no warnings or progress on stderr, errors only'
+            cand -v 'Log requests and retries on stderr (-vv for more)'
+            cand --verbose 'Log requests and retries on stderr (-vv for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hmon;canary'= {
+            cand --node 'Send through this node, by its account id (repeatable); default: one node of the address book, at random'
+            cand --timeout 'Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)'
+            cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
+            cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
+            cand --config 'Config file [default: <config dir>/hmon/config.toml]'
+            cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --all-nodes 'Send through every node of the address book, one transaction each'
             cand --json 'Print JSON on stdout (and nothing else there)'
             cand -q 'Print no warnings or progress on stderr, errors only'
             cand --quiet 'Print no warnings or progress on stderr, errors only'
@@ -611,6 +630,7 @@ set edit:completion:arg-completer[hmon] = {|@words|
             cand tx 'Show one transaction and its child transactions'
             cand nodes 'List the network''s consensus nodes, optionally probing each one'
             cand network 'One-screen health summary of the network and its mirror node'
+            cand canary 'Send one cheap transaction through a node and time it to consensus and to the mirror'
             cand watch 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
             cand serve 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)'
             cand alert 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
@@ -628,6 +648,8 @@ set edit:completion:arg-completer[hmon] = {|@words|
         &'hmon;help;nodes'= {
         }
         &'hmon;help;network'= {
+        }
+        &'hmon;help;canary'= {
         }
         &'hmon;help;watch'= {
         }

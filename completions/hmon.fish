@@ -41,6 +41,7 @@ complete -c hmon -n "__fish_hmon_needs_command" -f -a "records" -d 'List an acco
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "tx" -d 'Show one transaction and its child transactions'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
+complete -c hmon -n "__fish_hmon_needs_command" -f -a "canary" -d 'Send one cheap transaction through a node and time it to consensus and to the mirror'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "serve" -d 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)'
 complete -c hmon -n "__fish_hmon_needs_command" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
@@ -118,6 +119,20 @@ complete -c hmon -n "__fish_hmon_using_subcommand network" -s q -l quiet -d 'Pri
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s V -l version -d 'Print version'
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l node -d 'Send through this node, by its account id (repeatable); default: one node of the address book, at random' -r
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l timeout -d 'Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l all-nodes -d 'Send through every node of the address book, one transaction each'
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l json -d 'Print JSON on stdout (and nothing else there)'
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -s h -l help -d 'Print help'
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -s V -l version -d 'Print version'
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l interval -d 'How often to collect account and mirror data, e.g. 10s (at least 2s) [default: [collect] interval, else 10s]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l account -d 'An account to watch, in addition to the config\'s [[accounts]] (repeatable)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand watch" -l store -d 'Keep samples, alert state and the webhook outbox in this SQLite file [default: memory; with --once, <data dir>/hmon/hmon.db]' -r -F
@@ -350,18 +365,19 @@ complete -c hmon -n "__fish_hmon_using_subcommand generate" -s q -l quiet -d 'Pr
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s v -l verbose -d 'Log requests and retries on stderr (-vv for more)'
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "balance" -d 'Show hbar and token balances of one or more accounts'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "records" -d 'List an account\'s transactions, newest first'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "tx" -d 'Show one transaction and its child transactions'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "serve" -d 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "completions" -d 'Print a shell completion script'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
-complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network watch serve alert config completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "balance" -d 'Show hbar and token balances of one or more accounts'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "records" -d 'List an account\'s transactions, newest first'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "tx" -d 'Show one transaction and its child transactions'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "nodes" -d 'List the network\'s consensus nodes, optionally probing each one'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "network" -d 'One-screen health summary of the network and its mirror node'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "canary" -d 'Send one cheap transaction through a node and time it to consensus and to the mirror'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "watch" -d 'Run the collectors and alert rules in the foreground: a live view, or JSON Lines in a pipe'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "serve" -d 'Run the monitor as a daemon: the durable pipeline plus an HTTP server (status page, JSON API, /metrics)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "alert" -d 'Manage alert rules (add, list, remove, test), silences (silence) and the webhook queue (queue)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "config" -d 'Show, locate or check the configuration'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "completions" -d 'Print a shell completion script'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "generate" -d 'Write completion scripts and man pages into a directory (for packagers)'
+complete -c hmon -n "__fish_hmon_using_subcommand help; and not __fish_seen_subcommand_from balance records tx nodes network canary watch serve alert config completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "add" -d 'Add a rule to the config file (validated first; comments and layout are kept)'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "list" -d 'List the rules, and until when each is silenced'
 complete -c hmon -n "__fish_hmon_using_subcommand help; and __fish_seen_subcommand_from alert" -f -a "remove" -d 'Remove a rule from the config file'

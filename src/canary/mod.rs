@@ -174,7 +174,8 @@ pub async fn try_node(mirror: &MirrorClient, operator: &Operator, target: &Targe
     }
     if out.submit_seconds.is_some() {
         loop {
-            match tokio::time::timeout_at(deadline, node::receipt(&channel, operator.account, signed.valid_start)).await {
+            match tokio::time::timeout_at(deadline, node::receipt(&channel, operator.account, signed.valid_start)).await
+            {
                 Ok(Receipt::Final(ResponseCodeEnum::Success)) => {
                     out.handle_seconds = Some(sent.elapsed().as_secs_f64());
                     break;
@@ -185,12 +186,18 @@ pub async fn try_node(mirror: &MirrorClient, operator: &Operator, target: &Targe
                 }
                 Ok(Receipt::Pending) => {}
                 Err(_) => {
-                    out.fail("receipt_timeout", format!("no receipt within {}", humantime::format_duration(options.timeout)));
+                    out.fail(
+                        "receipt_timeout",
+                        format!("no receipt within {}", humantime::format_duration(options.timeout)),
+                    );
                     break;
                 }
             }
             if tokio::time::timeout_at(deadline, tokio::time::sleep(options.receipt_every)).await.is_err() {
-                out.fail("receipt_timeout", format!("no receipt within {}", humantime::format_duration(options.timeout)));
+                out.fail(
+                    "receipt_timeout",
+                    format!("no receipt within {}", humantime::format_duration(options.timeout)),
+                );
                 break;
             }
         }

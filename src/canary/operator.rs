@@ -21,11 +21,9 @@ pub async fn load(settings: &Settings, mirror: &MirrorClient) -> Result<Operator
                  file, or the OPERATOR_ID and OPERATOR_KEY environment variables",
             ))
         }
-        (Some(_), None) => {
-            return Err(Error::config(
-                "the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)",
-            ))
-        }
+        (Some(_), None) => return Err(Error::config(
+            "the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)",
+        )),
         (None, Some(_)) => {
             return Err(Error::config(
                 "the operator private key is set but its account id is not (set [operator] account_id or OPERATOR_ID)",
@@ -48,7 +46,8 @@ pub async fn load(settings: &Settings, mirror: &MirrorClient) -> Result<Operator
     })?;
     match parsed.check(found.key.as_ref()) {
         KeyMatch::Matches(kind) => {
-            let key = parsed.signing_key(kind).cloned().ok_or_else(|| Error::config("the operator key has no such kind"))?;
+            let key =
+                parsed.signing_key(kind).cloned().ok_or_else(|| Error::config("the operator key has no such kind"))?;
             Ok(Operator::new(payer, key))
         }
         KeyMatch::Mismatch => Err(Error::config(format!(

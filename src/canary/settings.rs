@@ -34,7 +34,10 @@ impl CanarySettings {
             None => DEFAULT_INTERVAL,
         };
         if interval < MIN_INTERVAL {
-            return Err(at("interval", format!("'{}' is too short: the canary runs at most every 10s", section.interval.unwrap_or_default())));
+            return Err(at(
+                "interval",
+                format!("'{}' is too short: the canary runs at most every 10s", section.interval.unwrap_or_default()),
+            ));
         }
         let nodes = section
             .nodes
@@ -62,7 +65,9 @@ impl CanarySettings {
 
 /// A positive amount of hbar written as a decimal (`"0.01"`), in tinybars, exactly.
 pub fn parse_hbar(text: &str) -> Result<i64, String> {
-    let bad = || format!("'{text}' is not an amount of hbar: expected a positive decimal with at most 8 decimals, like \"0.01\"");
+    let bad = || {
+        format!("'{text}' is not an amount of hbar: expected a positive decimal with at most 8 decimals, like \"0.01\"")
+    };
     let trimmed = text.trim();
     let (whole, fraction) = trimmed.split_once('.').unwrap_or((trimmed, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());

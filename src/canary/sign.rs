@@ -49,7 +49,7 @@ fn sdk_account(id: EntityId) -> AccountId {
 pub fn build(operator: &Operator, node: EntityId, kind: Kind, max_fee: i64) -> Result<Signed, String> {
     let payer = sdk_account(operator.account);
     let id = TransactionId::generate(payer);
-    let bytes = crate::panic::shield(|| -> hiero_sdk::Result<Vec<u8>> {
+    let bytes = crate::panic::shield(|| -> Result<Vec<u8>, String> {
         match kind {
             Kind::Transfer => {
                 let mut tx = TransferTransaction::new();
@@ -59,9 +59,9 @@ pub fn build(operator: &Operator, node: EntityId, kind: Kind, max_fee: i64) -> R
                     .transaction_id(id)
                     .max_transaction_fee(Hbar::from_tinybars(max_fee))
                     .transaction_memo("hmon canary");
-                tx.freeze()?;
+                tx.freeze().map_err(|e| e.to_string())?;
                 tx.sign(operator.key.clone());
-                tx.to_signed_transaction_bytes()
+                tx.to_signed_transaction_bytes().map_err(|e| e.to_string())
             }
             Kind::Topic(topic) => {
                 let mut tx = TopicMessageSubmitTransaction::new();
@@ -70,9 +70,9 @@ pub fn build(operator: &Operator, node: EntityId, kind: Kind, max_fee: i64) -> R
                     .node_account_ids([sdk_account(node)])
                     .transaction_id(id)
                     .max_transaction_fee(Hbar::from_tinybars(max_fee));
-                tx.freeze()?;
+                tx.freeze().map_err(|e| e.to_string())?;
                 tx.sign(operator.key.clone());
-                tx.to_signed_transaction_bytes()
+                tx.to_signed_transaction_bytes().map_err(|e| e.to_string())
             }
         }
     })

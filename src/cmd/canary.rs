@@ -40,7 +40,9 @@ pub async fn run(ctx: &Context, args: CanaryArgs) -> anyhow::Result<()> {
     let wanted = args
         .nodes
         .iter()
-        .map(|n| n.parse::<EntityId>().map_err(|_| Error::usage(format!("--node '{n}' is not a node account id (0.0.N)"))))
+        .map(|n| {
+            n.parse::<EntityId>().map_err(|_| Error::usage(format!("--node '{n}' is not a node account id (0.0.N)")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mirror = ctx.mirror()?;
     // Credentials first: nothing is sent with a key that is not the account's.

@@ -94,6 +94,8 @@ struct State {
     requests: Vec<Request>,
     /// Bumped on every request, so a held answer can wait for the request it is waiting for.
     arrivals: Option<tokio::sync::watch::Sender<usize>>,
+    /// Transactions that show from a given instant on (a mirror's ingest delay).
+    pending: Vec<(std::time::Instant, Value)>,
 }
 
 /// An answer for `path` that waits until a request for each of `until` has arrived.
@@ -235,6 +237,12 @@ impl FakeMirror {
         self.insert_transactions(txs);
     }
 
+    /// A handle that adds a transaction body to this mirror, shown from `delay` after the call on (what a test's
+    /// mock node does with a transaction it took).
+    pub fn publisher(&self) -> Publisher {
+        Publisher(Arc::clone(&self.state))
+    }
+
     /// Adds transaction bodies as they are (e.g. a fixture's), without moving balances.
     pub fn insert_transactions(&self, txs: Vec<Value>) {
         self.with(|s| {
@@ -366,7 +374,30 @@ impl FakeMirror {
     }
 }
 
+/// Adds transactions to a [`FakeMirror`] from elsewhere (another thread), each shown after a delay.
+#[derive(Clone)]
+pub struct Publisher(Arc<Mutex<State>>);
+
+impl Publisher {
+    pub fn publish_after(&self, tx: Value, delay: std::time::Duration) {
+        let due = std::time::Instant::now() + delay;
+        self.0.lock().expect("fake mirror state").pending.push((due, tx));
+    }
+}
+
 impl State {
+    /// Moves the pending transactions that are due into the list.
+    fn show_due(&mut self) {
+        let now = std::time::Instant::now();
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.pending).into_iter().partition(|(at, _)| *at <= now);
+        self.pending = later;
+        for (_, tx) in due {
+            let at = tx["consensus_timestamp"].as_str().and_then(query::nanos).expect("a consensus_timestamp");
+            self.insert_transaction(at, tx);
+        }
+    }
+
     fn account_mut(&mut self, id: &str) -> &mut Account {
         let id = Id::parse(id).expect("an account id like 0.0.1001");
         self.accounts.get_mut(&id).expect("an account added before")
@@ -404,6 +435,7 @@ async fn handle(state: Arc<Mutex<State>>, uri: Uri, headers: HeaderMap) -> Respo
     let query = uri.query().unwrap_or("").to_string();
     let (fault, hold) = {
         let mut s = state.lock().expect("state");
+        s.show_due();
         let user_agent = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         s.requests.push(Request {
             at: std::time::Instant::now(),

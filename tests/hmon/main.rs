@@ -10,6 +10,7 @@ mod alert;
 mod alertmanager;
 mod bad_input;
 mod balance;
+mod canary;
 mod collect;
 mod config;
 mod delivery;

@@ -41,6 +41,43 @@ struct Recorder {
 struct MockCryptoService {
     precheck: ResponseCodeEnum,
     recorder: Arc<Recorder>,
+    /// How the node takes transactions, when it does.
+    script: Option<Arc<Script>>,
+    taken: Arc<Mutex<Vec<Taken>>>,
+}
+
+/// How a canary-ready mock node answers transactions and receipt queries.
+pub struct Script {
+    /// The node's own account (0.0.N).
+    pub account: i64,
+    /// The operator's public key: a transaction it did not sign is refused with INVALID_SIGNATURE.
+    pub operator: hiero_sdk::PublicKey,
+    /// The answer to a correctly signed submission.
+    pub precheck: ResponseCodeEnum,
+    /// How long the submission takes to answer.
+    pub submit_delay: Duration,
+    /// From acceptance to the receipt's final status; `None`: the receipt never comes.
+    pub handle_after: Option<Duration>,
+    /// The receipt's final status.
+    pub receipt_status: ResponseCodeEnum,
+    /// Told of every transaction accepted.
+    pub on_accept: Option<OnAccept>,
+}
+
+/// What a test does with each transaction a node accepted.
+pub type OnAccept = Box<dyn Fn(&Taken) + Send + Sync>;
+
+/// A transaction the node accepted.
+#[derive(Debug, Clone)]
+pub struct Taken {
+    /// Payer account number and valid start (seconds, nanos).
+    pub payer: i64,
+    pub valid_start: (i64, i32),
+    /// (account number, amount) of each hbar transfer.
+    pub transfers: Vec<(i64, i64)>,
+    /// The fee the payer allowed, in tinybars.
+    pub max_fee: u64,
+    pub at: std::time::Instant,
 }
 
 impl MockCryptoService {
@@ -68,6 +105,121 @@ impl MockCryptoService {
                     state_proof: Vec::new(),
                 }),
                 account_info: None,
+            })),
+        }))
+    }
+}
+
+impl MockCryptoService {
+    /// Checks a transfer as a node would (signature, node, amounts) and answers the script's precheck.
+    async fn answer_crypto_transfer(
+        &self,
+        request: Request<Transaction>,
+    ) -> Result<tonic::Response<TransactionResponse>, Status> {
+        use hiero_sdk_proto::services::{signature_pair, transaction_body, SignedTransaction, TransactionBody};
+        use prost::Message;
+        self.recorder.calls.fetch_add(1, Ordering::SeqCst);
+        let Some(script) = &self.script else { return Err(Status::unimplemented("mock node: crypto_transfer")) };
+        let answer = |code: ResponseCodeEnum| {
+            tonic::Response::new(TransactionResponse { node_transaction_precheck_code: code as i32, cost: 0 })
+        };
+        let tx = request.into_inner();
+        let signed = SignedTransaction::decode(&*tx.signed_transaction_bytes)
+            .map_err(|e| Status::invalid_argument(format!("not a SignedTransaction: {e}")))?;
+        let body = TransactionBody::decode(&*signed.body_bytes)
+            .map_err(|e| Status::invalid_argument(format!("not a TransactionBody: {e}")))?;
+        let raw = script.operator.to_bytes_raw();
+        let signed_by_operator = signed.sig_map.iter().flat_map(|m| &m.sig_pair).any(|pair| {
+            raw.starts_with(&pair.pub_key_prefix)
+                && match &pair.signature {
+                    Some(signature_pair::Signature::Ed25519(sig) | signature_pair::Signature::EcdsaSecp256k1(sig)) => {
+                        script.operator.verify(&signed.body_bytes, sig).is_ok()
+                    }
+                    _ => false,
+                }
+        });
+        if !signed_by_operator {
+            return Ok(answer(ResponseCodeEnum::InvalidSignature));
+        }
+        let num = |id: Option<&hiero_sdk_proto::services::AccountId>| match id.and_then(|a| a.account.as_ref()) {
+            Some(account_id::Account::AccountNum(n)) => *n,
+            _ => -1,
+        };
+        if num(body.node_account_id.as_ref()) != script.account {
+            return Ok(answer(ResponseCodeEnum::InvalidNodeAccount));
+        }
+        let id = body.transaction_id.clone().unwrap_or_default();
+        let start = id.transaction_valid_start.unwrap_or_default();
+        let transfers = match &body.data {
+            Some(transaction_body::Data::CryptoTransfer(t)) => t
+                .transfers
+                .iter()
+                .flat_map(|l| &l.account_amounts)
+                .map(|a| (num(a.account_id.as_ref()), a.amount))
+                .collect(),
+            _ => return Err(Status::invalid_argument("expected a crypto transfer")),
+        };
+        tokio::time::sleep(script.submit_delay).await;
+        if script.precheck != ResponseCodeEnum::Ok {
+            return Ok(answer(script.precheck));
+        }
+        let taken = Taken {
+            payer: num(id.account_id.as_ref()),
+            valid_start: (start.seconds, start.nanos),
+            transfers,
+            max_fee: body.transaction_fee,
+            at: std::time::Instant::now(),
+        };
+        {
+            let mut all = self.taken.lock().unwrap();
+            if all.iter().any(|t| (t.payer, t.valid_start) == (taken.payer, taken.valid_start)) {
+                return Ok(answer(ResponseCodeEnum::DuplicateTransaction));
+            }
+            all.push(taken.clone());
+        }
+        if let Some(tell) = &script.on_accept {
+            tell(&taken);
+        }
+        Ok(answer(ResponseCodeEnum::Ok))
+    }
+
+    /// The receipt of a transaction taken: UNKNOWN until the script's handling time has passed.
+    async fn answer_receipt(&self, request: Request<Query>) -> Result<tonic::Response<Response>, Status> {
+        use hiero_sdk_proto::services::{TransactionGetReceiptResponse, TransactionReceipt};
+        let Some(script) = &self.script else { return Err(Status::unimplemented("mock node: receipts")) };
+        let Some(query::Query::TransactionGetReceipt(q)) = request.into_inner().query else {
+            return Err(Status::invalid_argument("expected a receipt query"));
+        };
+        let id = q.transaction_id.unwrap_or_default();
+        let payer = match id.account_id.and_then(|a| a.account) {
+            Some(account_id::Account::AccountNum(n)) => n,
+            _ => -1,
+        };
+        let start = id.transaction_valid_start.unwrap_or_default();
+        let found = self
+            .taken
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|t| (t.payer, t.valid_start) == (payer, (start.seconds, start.nanos)))
+            .cloned();
+        let (precheck, status) = match found {
+            None => (ResponseCodeEnum::ReceiptNotFound, ResponseCodeEnum::Unknown),
+            Some(t) if script.handle_after.is_some_and(|after| t.at.elapsed() >= after) => {
+                (ResponseCodeEnum::Ok, script.receipt_status)
+            }
+            Some(_) => (ResponseCodeEnum::Ok, ResponseCodeEnum::Unknown),
+        };
+        Ok(tonic::Response::new(Response {
+            response: Some(response::Response::TransactionGetReceipt(TransactionGetReceiptResponse {
+                header: Some(ResponseHeader {
+                    node_transaction_precheck_code: precheck as i32,
+                    response_type: 0,
+                    cost: 0,
+                    state_proof: Vec::new(),
+                }),
+                receipt: Some(TransactionReceipt { status: status as i32, ..Default::default() }),
+                ..Default::default()
             })),
         }))
     }
@@ -108,11 +260,12 @@ crypto_service! {
     MockCryptoService;
     delegate {
         get_account_info(Query) -> Response => answer_get_account_info;
+        crypto_transfer(Transaction) -> TransactionResponse => answer_crypto_transfer;
+        get_transaction_receipts(Query) -> Response => answer_receipt;
     }
     unimplemented {
         create_account(Transaction) -> TransactionResponse;
         update_account(Transaction) -> TransactionResponse;
-        crypto_transfer(Transaction) -> TransactionResponse;
         crypto_delete(Transaction) -> TransactionResponse;
         approve_allowances(Transaction) -> TransactionResponse;
         delete_allowances(Transaction) -> TransactionResponse;
@@ -121,7 +274,6 @@ crypto_service! {
         get_live_hash(Query) -> Response;
         get_account_records(Query) -> Response;
         crypto_get_balance(Query) -> Response;
-        get_transaction_receipts(Query) -> Response;
         get_tx_record_by_tx_id(Query) -> Response;
     }
 }
@@ -130,6 +282,7 @@ crypto_service! {
 pub struct MockNode {
     pub addr: SocketAddr,
     recorder: Arc<Recorder>,
+    taken: Arc<Mutex<Vec<Taken>>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -139,6 +292,15 @@ impl MockNode {
     /// `precheck` (e.g. ResponseCodeEnum::Ok or ::Busy) and a cost of 100 tinybars.
     /// Runs on its own background thread with its own tokio runtime, bound to 127.0.0.1:0.
     pub fn start(precheck: ResponseCodeEnum) -> MockNode {
+        Self::serve(precheck, None)
+    }
+
+    /// Start a mock node that also takes signed transfers and answers receipt queries as `script` says.
+    pub fn canary(script: Script) -> MockNode {
+        Self::serve(ResponseCodeEnum::Ok, Some(Arc::new(script)))
+    }
+
+    fn serve(precheck: ResponseCodeEnum, script: Option<Arc<Script>>) -> MockNode {
         // Bind synchronously so the address is known (and connectable: the
         // kernel queues connections) before the server task even starts.
         let listener = StdTcpListener::bind("127.0.0.1:0").expect("bind mock node");
@@ -146,7 +308,9 @@ impl MockNode {
         listener.set_nonblocking(true).expect("non-blocking mock node listener");
 
         let recorder = Arc::new(Recorder::default());
-        let service = MockCryptoService { precheck, recorder: Arc::clone(&recorder) };
+        let taken = Arc::new(Mutex::new(Vec::new()));
+        let service =
+            MockCryptoService { precheck, recorder: Arc::clone(&recorder), script, taken: Arc::clone(&taken) };
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
 
         let thread = std::thread::Builder::new()
@@ -175,10 +339,15 @@ impl MockNode {
             })
             .expect("spawn mock node thread");
 
-        MockNode { addr, recorder, shutdown: Some(shutdown_tx), thread: Some(thread) }
+        MockNode { addr, recorder, taken, shutdown: Some(shutdown_tx), thread: Some(thread) }
     }
 
-    /// How many getAccountInfo queries it got.
+    /// The transactions it accepted.
+    pub fn taken(&self) -> Vec<Taken> {
+        self.taken.lock().unwrap().clone()
+    }
+
+    /// How many getAccountInfo queries and transaction submissions it got.
     pub fn calls(&self) -> usize {
         self.recorder.calls.load(Ordering::SeqCst)
     }

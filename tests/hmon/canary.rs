@@ -1,0 +1,179 @@
+//! `hmon canary` against a mock consensus node that checks what it is sent and the fake mirror, which shows the
+//! transaction after a delay.
+
+use std::time::Duration;
+
+use hiero_sdk::PrivateKey;
+use hiero_sdk_proto::services::ResponseCodeEnum;
+use serde_json::{json, Value};
+
+use crate::mock_node::{MockNode, Script, Taken};
+use crate::{run, Env};
+
+const OPERATOR: &str = "0.0.1001";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The operator's account on the mirror with `key`'s public key.
+fn operator(env: &Env, key: &PrivateKey) {
+    env.mirror.account(OPERATOR, 50_000_000_000, &[]);
+    env.mirror.set_account_key(OPERATOR, "ED25519", &hex(&key.public_key().to_bytes_raw()));
+}
+
+/// The mirror's record of a transaction the node took: shown `delay` after it was taken.
+fn record(taken: &Taken) -> Value {
+    let (secs, nanos) = taken.valid_start;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    json!({
+        "charged_tx_fee": 84_000, "consensus_timestamp": format!("{}.{:09}", now.as_secs(), now.subsec_nanos()),
+        "entity_id": null, "max_fee": taken.max_fee.to_string(), "memo_base64": "aG1vbiBjYW5hcnk=",
+        "name": "CRYPTOTRANSFER", "nft_transfers": [], "node": "0.0.3", "nonce": 0,
+        "parent_consensus_timestamp": null, "result": "SUCCESS", "scheduled": false, "staking_reward_transfers": [],
+        "token_transfers": [], "transaction_hash": "AAAA",
+        "transaction_id": format!("0.0.{}-{secs}-{nanos:09}", taken.payer),
+        "transfers": [{"account": "0.0.3", "amount": 1, "is_approval": false},
+                      {"account": OPERATOR, "amount": -84_001, "is_approval": false},
+                      {"account": "0.0.98", "amount": 84_000, "is_approval": false}],
+        "valid_duration_seconds": "120", "valid_start_timestamp": format!("{secs}.{nanos:09}")
+    })
+}
+
+/// A node taking transfers signed by `key`: answers after `submit`, the receipt after `handle` more, and the
+/// mirror shows the transaction `mirror` after it was taken (never, when `None`).
+fn node(
+    env: &Env,
+    key: &PrivateKey,
+    precheck: ResponseCodeEnum,
+    handle: Option<Duration>,
+    mirror: Option<Duration>,
+) -> MockNode {
+    let publisher = env.mirror.publisher();
+    let on_accept = mirror.map(|delay| {
+        Box::new(move |taken: &Taken| publisher.publish_after(record(taken), delay))
+            as Box<dyn Fn(&Taken) + Send + Sync>
+    });
+    let node = MockNode::canary(Script {
+        account: 3,
+        operator: key.public_key(),
+        precheck,
+        submit_delay: Duration::from_millis(200),
+        handle_after: handle,
+        receipt_status: ResponseCodeEnum::Success,
+        on_accept,
+    });
+    let addr = node.addr;
+    env.mirror.nodes(1, |_| (addr.ip().to_string(), addr.port()));
+    node
+}
+
+fn canary(env: &Env, key: &PrivateKey, args: &[&str]) -> (i32, String, String) {
+    let mut cmd = env.hmon();
+    cmd.env("OPERATOR_ID", OPERATOR).env("OPERATOR_KEY", key.to_string_der()).arg("canary").args(args);
+    run(&mut cmd)
+}
+
+fn seconds(v: &Value, key: &str) -> f64 {
+    v[key].as_f64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+#[test]
+fn one_transfer_is_timed_to_the_node_its_receipt_and_the_mirror() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let node =
+        node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::from_millis(600)), Some(Duration::from_millis(1200)));
+    let (code, stdout, stderr) = canary(&env, &key, &["--json"]);
+    assert_eq!(code, 0, "{stderr}{stdout}");
+    let tries: Value = serde_json::from_str(&stdout).unwrap();
+    let t = &tries[0];
+    assert_eq!((t["node_account_id"].as_str(), t["success"].as_bool()), (Some("0.0.3"), Some(true)), "{t}");
+    let (submit, handle, e2e) = (seconds(t, "submit_seconds"), seconds(t, "handle_seconds"), seconds(t, "e2e_seconds"));
+    // What the fakes imposed: 200 ms to answer, the receipt 600 ms after, the mirror 1.2 s after acceptance.
+    assert!(submit >= 0.2 && handle >= 0.8 && e2e >= 1.4, "{t}");
+    assert!(submit <= handle && handle <= e2e, "{t}");
+    assert_eq!((t["fee_tinybars"].as_i64(), t["fee_hbar"].as_str()), (Some(84_000), Some("0.00084000")));
+    assert_eq!(t["result"], "SUCCESS");
+    assert!(t["consensus_timestamp"].as_str().is_some_and(|c| c.contains('.')), "{t}");
+    // One submission: a 1-tinybar transfer from the operator to the node, fee capped at 0.01 hbar, signed by the key.
+    let taken = node.taken();
+    assert_eq!(taken.len(), 1);
+    assert_eq!((taken[0].payer, taken[0].max_fee), (1001, 1_000_000));
+    let mut transfers = taken[0].transfers.clone();
+    transfers.sort();
+    assert_eq!(transfers, [(3, 1), (1001, -1)]);
+    let (secs, nanos) = taken[0].valid_start;
+    assert_eq!(t["transaction_id"], format!("0.0.1001-{secs}-{nanos:09}"), "the mirror's form, nanoseconds padded");
+    assert!(!stdout.contains(&key.to_string_der()) && !stderr.contains(&key.to_string_der()));
+}
+
+#[test]
+fn a_node_that_refuses_is_a_failure_with_its_reason_and_nothing_more_is_asked() {
+    for (precheck, reason) in
+        [(ResponseCodeEnum::Busy, "busy"), (ResponseCodeEnum::InsufficientPayerBalance, "insufficient_payer_balance")]
+    {
+        let env = Env::start();
+        let key = PrivateKey::generate_ed25519();
+        operator(&env, &key);
+        let node = node(&env, &key, precheck, Some(Duration::ZERO), Some(Duration::ZERO));
+        let (code, stdout, stderr) = canary(&env, &key, &["--json"]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("1 of 1 canary tries failed"), "{stderr}");
+        let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
+        assert_eq!((t["success"].as_bool(), t["reason"].as_str()), (Some(false), Some(reason)), "{t}");
+        assert_eq!(t["error"], format!("precheck {}", precheck.as_str_name()));
+        assert_eq!((node.calls(), node.taken().len()), (1, 0), "sent once, not taken");
+        assert!(env.mirror.requests().iter().all(|r| !r.path.starts_with("/api/v1/transactions/")), "no lookup");
+    }
+}
+
+#[test]
+fn a_receipt_that_never_comes_and_a_transaction_the_mirror_never_shows_fail_after_the_timeout() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let _node = node(&env, &key, ResponseCodeEnum::Ok, None, Some(Duration::ZERO));
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    assert_eq!(code, 1, "{stderr}");
+    let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
+    assert_eq!((t["reason"].as_str(), t["error"].as_str()), (Some("receipt_timeout"), Some("no receipt within 2s")));
+    assert!(t["e2e_seconds"].is_number(), "the mirror still tells: {t}");
+
+    let env = Env::start();
+    operator(&env, &key);
+    let _node = node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), None);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    assert_eq!(code, 1, "{stderr}");
+    let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
+    assert_eq!(
+        (t["reason"].as_str(), t["error"].as_str()),
+        (Some("mirror_timeout"), Some("not on the mirror within 2s"))
+    );
+    assert!(t["handle_seconds"].is_number(), "{t}");
+    assert!(env.mirror.requests().iter().filter(|r| r.path.starts_with("/api/v1/transactions/")).count() >= 3);
+}
+
+#[test]
+fn missing_or_mismatched_credentials_exit_3_before_anything_is_sent() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let node = node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), Some(Duration::ZERO));
+    let (code, _, stderr) = run(env.hmon().args(["canary"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("the canary needs operator credentials"), "{stderr}");
+    let other = PrivateKey::generate_ed25519();
+    let (code, _, stderr) = canary(&env, &other, &[]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("does not belong to account 0.0.1001"), "{stderr}");
+    assert!(!stderr.contains(&other.to_string_der()));
+    assert_eq!(node.calls(), 0, "nothing was sent");
+    let (code, _, stderr) = canary(&env, &key, &["--node", "0.0.4"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--node 0.0.4 is not a node of"), "{stderr}");
+    let (code, _, stderr) = canary(&env, &key, &["--node", "three"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(node.calls(), 0);
+}
