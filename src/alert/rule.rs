@@ -29,6 +29,12 @@ pub const KNOWN_METRICS: &[&str] = &[
     "webhook_failures",
     "webhook_dropped",
     "webhook_dead_letters",
+    "canary_submit_seconds",
+    "canary_handle_seconds",
+    "canary_e2e_seconds",
+    "canary_success",
+    "canary_fee_hbar",
+    "canary_errors",
 ];
 
 /// A `[[rules]]` entry as written in the config file.

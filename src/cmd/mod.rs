@@ -46,13 +46,7 @@ impl Context {
         if let Some(client) = self.mirror.get() {
             return Ok(client);
         }
-        let tuning = self.settings.mirror;
-        let opts = ClientOptions {
-            timeout: self.settings.timeout.value,
-            retry: RetryPolicy { max_attempts: tuning.max_attempts, base: tuning.backoff, ..RetryPolicy::default() },
-        };
-        let client =
-            MirrorClient::new(&self.settings.mirror_url.value, opts).context("cannot set up the HTTP client")?;
+        let client = mirror_client(&self.settings)?;
         Ok(self.mirror.get_or_init(|| client))
     }
 
@@ -66,6 +60,16 @@ impl Context {
     pub fn network_name(&self) -> &str {
         &self.settings.network.value.name
     }
+}
+
+/// A mirror client for `settings`: its URL, timeout and retries.
+pub fn mirror_client(settings: &Settings) -> anyhow::Result<MirrorClient> {
+    let tuning = settings.mirror;
+    let opts = ClientOptions {
+        timeout: settings.timeout.value,
+        retry: RetryPolicy { max_attempts: tuning.max_attempts, base: tuning.backoff, ..RetryPolicy::default() },
+    };
+    MirrorClient::new(&settings.mirror_url.value, opts).context("cannot set up the HTTP client")
 }
 
 /// The store file a command uses: `--store PATH`, else the default `<data dir>/hmon/hmon.db`.

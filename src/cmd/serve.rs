@@ -140,8 +140,20 @@ pub async fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<()> {
     let model = outputs.model.handle();
     // The daemon forwards alerts beside the pipeline and applies changes to the forwarding on reload.
     let forwarding = forwarding.map(|f| f.listening_on(bound));
-    let start =
-        daemon::Start { settings, out: ctx.out.clone(), resolve, db: db.clone(), store, listen: bound, forwarding };
+    let canary = match &plan.canary {
+        Some(_) => Some(Arc::new(crate::canary::operator::load(&settings, ctx.mirror()?).await?)),
+        None => None,
+    };
+    let start = daemon::Start {
+        settings,
+        out: ctx.out.clone(),
+        resolve,
+        db: db.clone(),
+        store,
+        listen: bound,
+        forwarding,
+        canary,
+    };
     let daemon = daemon::start(start, outputs)
         .with_context(|| format!("cannot start the pipeline on the store {}", db.path()))?;
 

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod batches;
 pub mod bulk;
+pub mod canary;
 pub mod cursors;
 pub mod ledger;
 pub mod mode;
@@ -170,6 +171,12 @@ pub fn collector_of(metric: &str) -> Option<&'static str> {
         "mirror_lag_seconds" | "network_tps" => "mirror",
         "network_nodes" | "network_stake_hbar" | "node_up" | "node_latency_seconds" => "nodes",
         "webhook_deliveries" | "webhook_failures" | "webhook_dropped" | "webhook_dead_letters" => "webhooks",
+        "canary_submit_seconds"
+        | "canary_handle_seconds"
+        | "canary_e2e_seconds"
+        | "canary_fee_hbar"
+        | "canary_success"
+        | "canary_errors" => "canary",
         _ => return None,
     })
 }

@@ -155,6 +155,8 @@ pub struct Parts {
     pub once: bool,
     /// Where results go: those of a previous pipeline to carry on its model and stream, or `None` for new ones.
     pub outputs: Option<Outputs>,
+    /// The canary's operator, checked, when the plan runs the canary.
+    pub canary: Option<Arc<crate::canary::sign::Operator>>,
 }
 
 /// The alert manager for `plan`'s rules with the state persisted in `db`; rows of rules no longer configured
@@ -188,7 +190,7 @@ impl Monitor {
     /// Starts collectors, the evaluation task and the event stream; returns the first reader of the events
     /// (which hears everything from the start).
     pub fn start(parts: Parts) -> (Monitor, broadcast::Receiver<Event>) {
-        let Parts { plan, client, network, store, db, manager, dispatcher, once, outputs } = parts;
+        let Parts { plan, client, network, store, db, manager, dispatcher, once, outputs, canary } = parts;
         let client = client.with_rate_limit(plan.rate_limit);
         let (stop, stop_rx) = watch::channel(false);
         let (batches, batch_rx) = mpsc::channel::<Batch>(64);
@@ -213,6 +215,16 @@ impl Monitor {
                 .with_scale(scale)
                 .with_cursor_store(db.clone());
             tokio::spawn(collect::run(c, plan.interval, batches.clone(), stop_rx.clone(), once));
+        }
+        if let (Some(settings), Some(operator)) = (&plan.canary, canary) {
+            let c = collect::canary::CanaryCollector::new(
+                client.clone(),
+                network.clone(),
+                operator,
+                settings.options,
+                settings.nodes.clone(),
+            );
+            tokio::spawn(collect::run(c, settings.interval, batches.clone(), stop_rx.clone(), once));
         }
         let mirror = MirrorCollector { client: client.clone(), blocks: 10 };
         tokio::spawn(collect::run(mirror, plan.interval, batches.clone(), stop_rx.clone(), once));

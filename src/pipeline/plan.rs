@@ -33,6 +33,8 @@ pub struct Plan {
     pub stale_cycles: u32,
     /// A quiet series is stored again at least this often (`balance_refresh`): the store's heartbeat.
     pub heartbeat: Duration,
+    /// `[canary]` when `enabled`: the canary runs as a collector.
+    pub canary: Option<crate::canary::settings::CanarySettings>,
 }
 
 impl Plan {
@@ -41,6 +43,9 @@ impl Plan {
         let mut running = vec!["mirror", "nodes", "webhooks"];
         if !self.accounts.is_empty() {
             running.push("accounts");
+        }
+        if self.canary.is_some() {
+            running.push("canary");
         }
         running
     }
@@ -149,6 +154,7 @@ impl Plan {
             retention,
             stale_cycles,
             heartbeat: refresh,
+            canary: Some(crate::canary::settings::CanarySettings::from_config(config)?).filter(|c| c.enabled),
         })
     }
 }

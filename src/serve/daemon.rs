@@ -35,6 +35,7 @@ use crate::webhook::{Dispatcher, DispatcherOptions, Outbox, ShutdownReport};
 
 use super::api::internal;
 use super::ApiError;
+use crate::canary::sign::Operator;
 
 /// How long deliveries in flight may take to finish when the pipeline restarts.
 const RESTART_GRACE: Duration = Duration::from_secs(2);
@@ -53,6 +54,8 @@ pub struct Start {
     pub listen: SocketAddr,
     /// Where and how alerts are forwarded to Alertmanager, checked by the caller; `None` without an Alertmanager.
     pub forwarding: Option<Forwarding>,
+    /// The canary's operator, checked by the caller, when the config runs the canary.
+    pub canary: Option<Arc<Operator>>,
 }
 
 /// What a reload did.
@@ -106,18 +109,32 @@ struct Daemon {
     listen: SocketAddr,
     /// Forwards the model's alerts to Alertmanager; `None` without an Alertmanager.
     forwarder: Option<Forwarder>,
+    /// The canary's operator, checked, when the plan runs the canary.
+    canary: Option<Arc<Operator>>,
 }
 
 /// Starts the pipeline for `start.settings` and the task that owns it; the model and the event stream are
 /// `outputs`'.
 pub fn start(start: Start, outputs: Outputs) -> anyhow::Result<DaemonHandle> {
-    let Start { settings, out, resolve, db, store, listen, forwarding } = start;
+    let Start { settings, out, resolve, db, store, listen, forwarding, canary } = start;
     let plan = Plan::from_config(&settings.config, &[], None)?;
     let ctx = Context::new(settings, out);
     let (rules, rules_rx) = watch::channel(Arc::new(ctx.settings.config.file.rules.clone()));
     let (running, running_rx) = watch::channel(Some(plan.collectors().into()));
-    let mut daemon =
-        Daemon { ctx, resolve, plan, db, store, monitor: None, outputs, rules, running, listen, forwarder: None };
+    let mut daemon = Daemon {
+        ctx,
+        resolve,
+        plan,
+        db,
+        store,
+        monitor: None,
+        outputs,
+        rules,
+        running,
+        listen,
+        forwarder: None,
+        canary,
+    };
     daemon.monitor = Some(daemon.start_monitor()?);
     daemon.forward(forwarding)?;
     let (commands, inbox) = mpsc::channel(16);
@@ -248,6 +265,12 @@ impl Daemon {
             )));
         }
         let plan = Plan::from_config(&settings.config, &[], None).map_err(|e| refused(&e))?;
+        // New canary credentials are checked before anything changes: a key that is not the account's is refused.
+        if plan.canary.is_some() {
+            let client = crate::cmd::mirror_client(&settings).map_err(|e| refused(&format_args!("{e:#}")))?;
+            let operator = crate::canary::operator::load(&settings, &client).await.map_err(|e| refused(&e))?;
+            self.canary = Some(Arc::new(operator));
+        }
         let forwarding =
             Forwarding::from_config(&settings.config, self.listen, plan.interval).map_err(|e| refused(&e))?;
         let old = &self.ctx.settings.config;
@@ -382,6 +405,7 @@ impl Daemon {
             dispatcher,
             once: false,
             outputs: Some(self.outputs.clone()),
+            canary: self.canary.clone(),
         };
         let (monitor, _events) = Monitor::start(parts);
         Ok(monitor)

@@ -65,7 +65,7 @@ pub(super) async fn harness(config: &str) -> Harness {
     let listen = "127.0.0.1:8754".parse().unwrap();
     let interval = crate::pipeline::Plan::from_config(&settings.config, &[], None).unwrap().interval;
     let forwarding = crate::alertmanager::Forwarding::from_config(&settings.config, listen, interval).unwrap();
-    let start = Start { settings, out, resolve, db: db.clone(), store, listen, forwarding };
+    let start = Start { settings, out, resolve, db: db.clone(), store, listen, forwarding, canary: None };
     let handle = daemon::start(start, outputs.clone()).unwrap();
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
     let state = AppState {

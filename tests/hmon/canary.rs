@@ -177,3 +177,49 @@ fn missing_or_mismatched_credentials_exit_3_before_anything_is_sent() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(node.calls(), 0);
 }
+
+/// In `watch`, the canary is a collector: its samples come with the others, and a rule on `canary_success` fires
+/// through a webhook like any other.
+#[test]
+fn watch_runs_the_canary_and_a_rule_on_its_success_fires() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let node = node(&env, &key, ResponseCodeEnum::Busy, Some(Duration::ZERO), Some(Duration::ZERO));
+    let receiver = crate::receiver::Receiver::start(&[]);
+    env.write_config(&format!(
+        "{}\n[canary]\nenabled = true\ninterval = \"10s\"\n\n[[webhooks]]\nname = \"ops\"\nurl = \"{}\"\n\n\
+         [[rules]]\nname = \"canary-failing\"\nmetric = \"canary_success\"\ncondition = \"<\"\nthreshold = 1.0\n\
+         summary = \"canary failing on {{labels.node_account_id}}\"\n",
+        crate::FAST_RETRIES,
+        receiver.url
+    ));
+    let mut cmd = env.hmon();
+    cmd.env("OPERATOR_ID", OPERATOR).env("OPERATOR_KEY", key.to_string_der()).args(["watch", "--once", "--json"]);
+    let (code, stdout, stderr) = run(&mut cmd);
+    // A cycle that failed is a remote failure of the run, as for any collector.
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("canary through 0.0.3: busy: precheck BUSY"), "{stderr}");
+    let events = crate::watch::lines(&stdout);
+    let success =
+        events.iter().find(|e| e["type"] == "sample" && e["name"] == "canary_success").expect("canary_success");
+    assert_eq!((success["labels"]["node_account_id"].as_str(), success["value"].as_f64()), (Some("0.0.3"), Some(0.0)));
+    assert_eq!(success["error"], "precheck BUSY");
+    let busy = events
+        .iter()
+        .find(|e| e["name"] == "canary_errors" && e["labels"]["reason"] == "busy")
+        .expect("canary_errors{reason=busy}");
+    assert_eq!(busy["value"], 1.0);
+    let got = receiver.wait_for(1, crate::watch::WAIT);
+    assert_eq!(
+        (got[0].body["rule"].as_str(), got[0].body["status"].as_str()),
+        (Some("canary-failing"), Some("firing"))
+    );
+    assert_eq!(got[0].body["summary"], "canary failing on 0.0.3");
+    assert_eq!(node.calls(), 2, "the nodes collector's probe, and one try a cycle");
+
+    // Without usable credentials, nothing runs.
+    let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--json"]));
+    assert_eq!(code, 3, "{stderr}");
+    assert_eq!(node.calls(), 2);
+}

@@ -73,6 +73,11 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
         }
         None => (Db::in_memory()?, None),
     };
+    // The canary's credentials are checked before anything runs: a key that is not the account's is refused.
+    let canary = match &plan.canary {
+        Some(_) => Some(Arc::new(crate::canary::operator::load(&ctx.settings, ctx.mirror()?).await?)),
+        None => None,
+    };
     let manager =
         pipeline::restore(&plan, &db).with_context(|| format!("cannot read the alert state in {}", db.path()))?;
     let dispatcher = Dispatcher::start(plan.webhooks.clone(), Outbox::new(db.clone()), DispatcherOptions::default())?;
@@ -80,8 +85,18 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<()> {
     let network = ctx.settings.network.value.clone();
     let header = format!("{} (mirror {})", network.name, ctx.mirror()?.host());
     let client = ctx.mirror()?.clone();
-    let parts =
-        Parts { plan: plan.clone(), client, network, store, db, manager, dispatcher, once: args.once, outputs: None };
+    let parts = Parts {
+        plan: plan.clone(),
+        client,
+        network,
+        store,
+        db,
+        manager,
+        dispatcher,
+        once: args.once,
+        outputs: None,
+        canary,
+    };
     let (monitor, events) = Monitor::start(parts);
     let model = monitor.model();
     let mut printer = if live {

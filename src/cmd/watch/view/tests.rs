@@ -35,6 +35,7 @@ fn plan(accounts: usize) -> Plan {
         retention: Duration::from_secs(86_400),
         stale_cycles: 5,
         heartbeat: Duration::from_secs(300),
+        canary: None,
     }
 }
 
