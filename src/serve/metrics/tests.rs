@@ -297,6 +297,17 @@ fn realistic_model() -> Model {
         }
         model.delivery.per_webhook.insert(name.into(), webhook(i));
     }
+    for (metric, value) in [
+        ("canary_submit_seconds", 0.4),
+        ("canary_handle_seconds", 2.9),
+        ("canary_e2e_seconds", 6.1),
+        ("canary_fee_hbar", 0.000_84),
+    ] {
+        sample(&mut model, metric, &[], value);
+    }
+    sample(&mut model, "canary_success", &[("node_account_id", "0.0.3")], 1.0);
+    sample(&mut model, "canary_success", &[("node_account_id", "0.0.4")], 0.0);
+    sample(&mut model, "canary_errors", &[("reason", "busy")], 2.0);
     model.alerts.push(alert("mirror-down", Severity::Critical, "firing"));
     model.alerts.push(alert("low-balance", Severity::Warning, "pending"));
     model.alerts.push(alert("new-node", Severity::Info, "firing"));
