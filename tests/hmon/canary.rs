@@ -49,6 +49,18 @@ fn node(
     handle: Option<Duration>,
     mirror: Option<Duration>,
 ) -> MockNode {
+    start_node(env, key, precheck, handle, mirror, false)
+}
+
+/// [`node`], whose answer to a submission is lost when `lose_answer`.
+fn start_node(
+    env: &Env,
+    key: &PrivateKey,
+    precheck: ResponseCodeEnum,
+    handle: Option<Duration>,
+    mirror: Option<Duration>,
+    lose_answer: bool,
+) -> MockNode {
     let publisher = env.mirror.publisher();
     let on_accept = mirror.map(|delay| {
         Box::new(move |taken: &Taken| publisher.publish_after(record(taken), delay))
@@ -62,6 +74,7 @@ fn node(
         handle_after: handle,
         receipt_status: ResponseCodeEnum::Success,
         on_accept,
+        lose_answer,
     });
     let addr = node.addr;
     env.mirror.nodes(1, |_| (addr.ip().to_string(), addr.port()));
@@ -222,4 +235,30 @@ fn watch_runs_the_canary_and_a_rule_on_its_success_fires() {
     let (code, _, stderr) = run(env.hmon().args(["watch", "--once", "--json"]));
     assert_eq!(code, 3, "{stderr}");
     assert_eq!(node.calls(), 2);
+}
+
+/// A submission whose answer is lost may have gone through: it is never sent again, and the mirror settles it.
+#[test]
+fn a_lost_answer_is_settled_by_the_mirror_and_never_sent_again() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let node = start_node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), Some(Duration::ZERO), true);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    assert_eq!(code, 0, "{stderr}");
+    let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
+    assert_eq!((t["success"].as_bool(), t["result"].as_str()), (Some(true), Some("SUCCESS")), "{t}");
+    assert!(t["submit_seconds"].is_null() && t["handle_seconds"].is_null(), "never answered: {t}");
+    assert!(t["e2e_seconds"].is_number(), "{t}");
+    assert_eq!((node.calls(), node.taken().len()), (1, 1), "sent once");
+
+    // Lost, and not on the mirror either: unknown, so a failure, still sent once.
+    let env = Env::start();
+    operator(&env, &key);
+    let node = start_node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), None, true);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    assert_eq!(code, 1, "{stderr}");
+    let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
+    assert_eq!(t["reason"], "submit_unknown", "{t}");
+    assert_eq!(node.calls(), 1);
 }

@@ -62,6 +62,8 @@ pub struct Script {
     pub receipt_status: ResponseCodeEnum,
     /// Told of every transaction accepted.
     pub on_accept: Option<OnAccept>,
+    /// Take the transaction, then never answer (a lost answer: the sender cannot know it went through).
+    pub lose_answer: bool,
 }
 
 /// What a test does with each transaction a node accepted.
@@ -179,6 +181,9 @@ impl MockCryptoService {
         }
         if let Some(tell) = &script.on_accept {
             tell(&taken);
+        }
+        if script.lose_answer {
+            std::future::pending::<()>().await;
         }
         Ok(answer(ResponseCodeEnum::Ok))
     }
