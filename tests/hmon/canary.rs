@@ -262,3 +262,20 @@ fn a_lost_answer_is_settled_by_the_mirror_and_never_sent_again() {
     assert_eq!(t["reason"], "submit_unknown", "{t}");
     assert_eq!(node.calls(), 1);
 }
+
+#[test]
+fn with_a_topic_the_canary_sends_a_message_there_with_its_own_fee_cap() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let node = node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), Some(Duration::ZERO));
+    env.write_config(&format!("{}\n[canary]\ntopic = \"0.0.5555\"\n", crate::FAST_RETRIES));
+    let (code, stdout, stderr) = canary(&env, &key, &["--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
+    assert_eq!(t["success"], true, "{t}");
+    let taken = node.taken();
+    assert_eq!(taken.len(), 1);
+    assert_eq!((taken[0].topic, taken[0].max_fee), (Some(5555), 10_000_000), "0.1 hbar by default for a message");
+    assert!(taken[0].transfers.is_empty());
+}

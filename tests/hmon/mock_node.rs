@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use hiero_sdk_proto::services::{
     account_id,
+    consensus_service_server::{ConsensusService, ConsensusServiceServer},
     crypto_service_server::{CryptoService, CryptoServiceServer},
     query, response, CryptoGetInfoResponse, Query, Response, ResponseCodeEnum, ResponseHeader, Transaction,
     TransactionResponse,
@@ -77,6 +78,8 @@ pub struct Taken {
     pub valid_start: (i64, i32),
     /// (account number, amount) of each hbar transfer.
     pub transfers: Vec<(i64, i64)>,
+    /// The topic a message went to (0.0.N), for a topic message.
+    pub topic: Option<i64>,
     /// The fee the payer allowed, in tinybars.
     pub max_fee: u64,
     pub at: std::time::Instant,
@@ -113,10 +116,19 @@ impl MockCryptoService {
 }
 
 impl MockCryptoService {
-    /// Checks a transfer as a node would (signature, node, amounts) and answers the script's precheck.
     async fn answer_crypto_transfer(
         &self,
         request: Request<Transaction>,
+    ) -> Result<tonic::Response<TransactionResponse>, Status> {
+        self.take(request, false).await
+    }
+
+    /// Checks a transfer or a topic message (`topic`) as a node would (signature, node, what it does) and answers
+    /// the script's precheck.
+    async fn take(
+        &self,
+        request: Request<Transaction>,
+        topic: bool,
     ) -> Result<tonic::Response<TransactionResponse>, Status> {
         use hiero_sdk_proto::services::{signature_pair, transaction_body, SignedTransaction, TransactionBody};
         use prost::Message;
@@ -152,14 +164,15 @@ impl MockCryptoService {
         }
         let id = body.transaction_id.clone().unwrap_or_default();
         let start = id.transaction_valid_start.unwrap_or_default();
-        let transfers = match &body.data {
-            Some(transaction_body::Data::CryptoTransfer(t)) => t
-                .transfers
-                .iter()
-                .flat_map(|l| &l.account_amounts)
-                .map(|a| (num(a.account_id.as_ref()), a.amount))
-                .collect(),
-            _ => return Err(Status::invalid_argument("expected a crypto transfer")),
+        let (transfers, topic_num) = match &body.data {
+            Some(transaction_body::Data::CryptoTransfer(t)) if !topic => {
+                let amounts = t.transfers.iter().flat_map(|l| &l.account_amounts);
+                (amounts.map(|a| (num(a.account_id.as_ref()), a.amount)).collect(), None)
+            }
+            Some(transaction_body::Data::ConsensusSubmitMessage(m)) if topic => {
+                (Vec::new(), Some(m.topic_id.as_ref().map_or(-1, |t| t.topic_num)))
+            }
+            _ => return Err(Status::invalid_argument("not the transaction this service takes")),
         };
         tokio::time::sleep(script.submit_delay).await;
         if script.precheck != ResponseCodeEnum::Ok {
@@ -169,6 +182,7 @@ impl MockCryptoService {
             payer: num(id.account_id.as_ref()),
             valid_start: (start.seconds, start.nanos),
             transfers,
+            topic: topic_num,
             max_fee: body.transaction_fee,
             at: std::time::Instant::now(),
         };
@@ -227,6 +241,32 @@ impl MockCryptoService {
                 ..Default::default()
             })),
         }))
+    }
+}
+
+#[tonic::async_trait]
+impl ConsensusService for MockCryptoService {
+    async fn submit_message(
+        &self,
+        request: Request<Transaction>,
+    ) -> Result<tonic::Response<TransactionResponse>, Status> {
+        self.take(request, true).await
+    }
+
+    async fn create_topic(&self, _: Request<Transaction>) -> Result<tonic::Response<TransactionResponse>, Status> {
+        Err(Status::unimplemented("mock node: create_topic"))
+    }
+
+    async fn update_topic(&self, _: Request<Transaction>) -> Result<tonic::Response<TransactionResponse>, Status> {
+        Err(Status::unimplemented("mock node: update_topic"))
+    }
+
+    async fn delete_topic(&self, _: Request<Transaction>) -> Result<tonic::Response<TransactionResponse>, Status> {
+        Err(Status::unimplemented("mock node: delete_topic"))
+    }
+
+    async fn get_topic_info(&self, _: Request<Query>) -> Result<tonic::Response<Response>, Status> {
+        Err(Status::unimplemented("mock node: get_topic_info"))
     }
 }
 
@@ -314,8 +354,12 @@ impl MockNode {
 
         let recorder = Arc::new(Recorder::default());
         let taken = Arc::new(Mutex::new(Vec::new()));
-        let service =
-            MockCryptoService { precheck, recorder: Arc::clone(&recorder), script, taken: Arc::clone(&taken) };
+        let service = Arc::new(MockCryptoService {
+            precheck,
+            recorder: Arc::clone(&recorder),
+            script,
+            taken: Arc::clone(&taken),
+        });
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
 
         let thread = std::thread::Builder::new()
@@ -328,7 +372,8 @@ impl MockNode {
                     let incoming = tonic::transport::server::TcpIncoming::from_listener(listener, true, None)
                         .expect("incoming stream");
                     let server = tonic::transport::Server::builder()
-                        .add_service(CryptoServiceServer::new(service))
+                        .add_service(CryptoServiceServer::from_arc(Arc::clone(&service)))
+                        .add_service(ConsensusServiceServer::from_arc(service))
                         .serve_with_incoming(incoming);
                     // Stop abruptly on shutdown (no graceful drain): dropping the
                     // runtime afterwards cancels any open connection tasks.
