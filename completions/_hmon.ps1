@@ -146,11 +146,12 @@ Register-ArgumentCompleter -Native -CommandName 'hmon' -ScriptBlock {
         }
         'hmon;canary' {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Send through this node, by its account id (repeatable); default: one node of the address book, at random')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'How long each try may wait, from sending to the record on the mirror (default: [canary] timeout, else 60s; at most 5m)')
             [CompletionResult]::new('--network', '--network', [CompletionResultType]::ParameterName, 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]')
             [CompletionResult]::new('--mirror-url', '--mirror-url', [CompletionResultType]::ParameterName, 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: <config dir>/hmon/config.toml]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour; NO_COLOR in the environment also turns it off')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]')
             [CompletionResult]::new('--all-nodes', '--all-nodes', [CompletionResultType]::ParameterName, 'Send through every node of the address book, one transaction each')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON on stdout (and nothing else there)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr, errors only')

@@ -1212,7 +1212,7 @@ _hmon() {
             return 0
             ;;
         hmon__subcmd__canary)
-            opts="-q -v -h -V --node --all-nodes --timeout --network --mirror-url --config --json --color --quiet --verbose --help --version"
+            opts="-q -v -h -V --node --all-nodes --wait --network --mirror-url --config --json --color --quiet --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1222,7 +1222,7 @@ _hmon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1240,6 +1240,10 @@ _hmon() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

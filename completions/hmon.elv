@@ -137,11 +137,12 @@ set edit:completion:arg-completer[hmon] = {|@words|
         }
         &'hmon;canary'= {
             cand --node 'Send through this node, by its account id (repeatable); default: one node of the address book, at random'
-            cand --timeout 'Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)'
+            cand --wait 'How long each try may wait, from sending to the record on the mirror (default: [canary] timeout, else 60s; at most 5m)'
             cand --network 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config''s `network`, else testnet]'
             cand --mirror-url 'Mirror node base URL, overriding the network''s (e.g. http://127.0.0.1:5551)'
             cand --config 'Config file [default: <config dir>/hmon/config.toml]'
             cand --color 'When to use colour; NO_COLOR in the environment also turns it off'
+            cand --timeout 'Time limit for each network request, e.g. 500ms, 10s [default: the config''s `timeout`, else 10s]'
             cand --all-nodes 'Send through every node of the address book, one transaction each'
             cand --json 'Print JSON on stdout (and nothing else there)'
             cand -q 'Print no warnings or progress on stderr, errors only'

@@ -120,13 +120,14 @@ complete -c hmon -n "__fish_hmon_using_subcommand network" -s v -l verbose -d 'L
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s h -l help -d 'Print help'
 complete -c hmon -n "__fish_hmon_using_subcommand network" -s V -l version -d 'Print version'
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l node -d 'Send through this node, by its account id (repeatable); default: one node of the address book, at random' -r
-complete -c hmon -n "__fish_hmon_using_subcommand canary" -l timeout -d 'Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)' -r
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l wait -d 'How long each try may wait, from sending to the record on the mirror (default: [canary] timeout, else 60s; at most 5m)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l network -d 'Network: mainnet, testnet, previewnet, local, or a name from [networks.NAME] in the config [default: the config\'s `network`, else testnet]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l mirror-url -d 'Mirror node base URL, overriding the network\'s (e.g. http://127.0.0.1:5551)' -r
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l config -d 'Config file [default: <config dir>/hmon/config.toml]' -r -F
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l color -d 'When to use colour; NO_COLOR in the environment also turns it off' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hmon -n "__fish_hmon_using_subcommand canary" -l timeout -d 'Time limit for each network request, e.g. 500ms, 10s [default: the config\'s `timeout`, else 10s]' -r
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l all-nodes -d 'Send through every node of the address book, one transaction each'
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -l json -d 'Print JSON on stdout (and nothing else there)'
 complete -c hmon -n "__fish_hmon_using_subcommand canary" -s q -l quiet -d 'Print no warnings or progress on stderr, errors only'

@@ -41,6 +41,10 @@ pub const DEFAULT_MAX_FEE: i64 = 1_000_000;
 pub const DEFAULT_TOPIC_MAX_FEE: i64 = 10_000_000;
 /// The default time a try may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest a try may wait: a transaction is valid for 120 s and a node keeps its receipt about 3 minutes.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long the last mirror lookup, after the deadline, may take.
+const LAST_LOOKUP: Duration = Duration::from_secs(10);
 
 impl Options {
     pub fn new(kind: Kind, max_fee: i64, timeout: Duration) -> Options {
@@ -150,7 +154,6 @@ pub async fn try_node(mirror: &MirrorClient, operator: &Operator, target: &Targe
             return out;
         }
     };
-    out.transaction_id = Some(signed.mirror_id.clone());
     let call_timeout = options.timeout.min(Duration::from_secs(10));
     let channel = match node::connect(&target.address, call_timeout).await {
         Ok(channel) => channel,
@@ -161,9 +164,14 @@ pub async fn try_node(mirror: &MirrorClient, operator: &Operator, target: &Targe
         }
     };
     let sent = Instant::now();
-    let deadline = tokio::time::Instant::now() + options.timeout;
+    let deadline = tokio::time::Instant::now() + options.timeout.min(MAX_TIMEOUT);
     let topic = matches!(options.kind, Kind::Topic(_));
-    match node::submit(&channel, &signed, topic).await {
+    let answer = node::submit(&channel, &signed, topic, call_timeout).await;
+    if !matches!(answer, Submitted::Refused(_)) {
+        // It may exist from now on (a refused one never will).
+        out.transaction_id = Some(signed.mirror_id.clone());
+    }
+    match answer {
         Submitted::Accepted => out.submit_seconds = Some(sent.elapsed().as_secs_f64()),
         Submitted::Refused(code) => {
             out.fail(refused(code), format!("precheck {}", code.as_str_name()));
@@ -207,6 +215,11 @@ pub async fn try_node(mirror: &MirrorClient, operator: &Operator, target: &Targe
     out
 }
 
+/// Sleeps `every`, or until `deadline` if that comes first.
+async fn sleep_until_or(deadline: tokio::time::Instant, every: Duration) {
+    tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + every)).await;
+}
+
 /// Polls the mirror for the transaction until it shows or the deadline passes (then asks once more).
 async fn look_up(
     mirror: &MirrorClient,
@@ -217,10 +230,22 @@ async fn look_up(
     out: &mut Outcome,
 ) {
     let reference = TransactionRef::Id(id.to_string());
-    let mut last_error = None;
+    let mut last_error: Option<String>;
     loop {
         let last = tokio::time::Instant::now() >= deadline;
-        match mirror.transaction(&reference).await {
+        // Each lookup ends by the deadline (the last one a little after it), whatever the client's retries.
+        let until = if last { tokio::time::Instant::now() + LAST_LOOKUP } else { deadline };
+        let answer = match tokio::time::timeout_at(until, mirror.transaction(&reference)).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                last_error = Some("the mirror did not answer in time".to_string());
+                if last {
+                    break;
+                }
+                continue;
+            }
+        };
+        match answer {
             Ok(found) => {
                 // The transaction itself: not a child (nonce) and not a scheduled one.
                 let Some(tx) = found.into_iter().find(|t| t.nonce == 0 && !t.scheduled) else {
@@ -228,7 +253,7 @@ async fn look_up(
                     if last {
                         break;
                     }
-                    tokio::time::sleep(options.mirror_every).await;
+                    sleep_until_or(deadline, options.mirror_every).await;
                     continue;
                 };
                 out.e2e_seconds = Some(sent.elapsed().as_secs_f64());
@@ -245,14 +270,14 @@ async fn look_up(
                 out.result = Some(tx.result);
                 return;
             }
-            Err(MirrorError::NotFound { .. }) => {}
+            // Not there yet: what failed before is no longer the story.
+            Err(MirrorError::NotFound { .. }) => last_error = None,
             Err(e) => last_error = Some(e.to_string()),
         }
         if last {
             break;
         }
-        tokio::time::sleep(options.mirror_every.min(deadline.saturating_duration_since(tokio::time::Instant::now())))
-            .await;
+        sleep_until_or(deadline, options.mirror_every).await;
     }
     let within = humantime::format_duration(options.timeout);
     match last_error {

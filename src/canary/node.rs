@@ -34,7 +34,7 @@ pub enum Submitted {
 
 /// Sends the signed transaction once: to `CryptoService.cryptoTransfer`, or `ConsensusService.submitMessage`
 /// for a topic message.
-pub async fn submit(channel: &Channel, signed: &Signed, topic: bool) -> Submitted {
+pub async fn submit(channel: &Channel, signed: &Signed, topic: bool, timeout: Duration) -> Submitted {
     let transaction = Transaction { signed_transaction_bytes: signed.bytes.clone(), ..Default::default() };
     let answer = match topic {
         false => CryptoServiceClient::new(channel.clone()).crypto_transfer(transaction).await,
@@ -49,7 +49,7 @@ pub async fn submit(channel: &Channel, signed: &Signed, topic: bool) -> Submitte
                 Err(_) => Submitted::Unknown(format!("precheck code {code} is not one hmon knows")),
             }
         }
-        Err(status) => Submitted::Unknown(crate::hedera::probe::describe_status(&status, Duration::ZERO)),
+        Err(status) => Submitted::Unknown(crate::hedera::probe::describe_status(&status, timeout)),
     }
 }
 
@@ -91,8 +91,16 @@ pub async fn receipt(channel: &Channel, payer: EntityId, valid_start: (i64, i32)
     if precheck != ResponseCodeEnum::Ok as i32 {
         return Receipt::Pending;
     }
+    // As the SDKs do: these say "not yet", not how it ended.
+    let pending = [
+        ResponseCodeEnum::Unknown,
+        ResponseCodeEnum::Ok,
+        ResponseCodeEnum::Busy,
+        ResponseCodeEnum::ReceiptNotFound,
+        ResponseCodeEnum::PlatformNotActive,
+    ];
     match got.receipt.map(|r| ResponseCodeEnum::try_from(r.status)) {
-        Some(Ok(ResponseCodeEnum::Unknown)) | None | Some(Err(_)) => Receipt::Pending,
-        Some(Ok(status)) => Receipt::Final(status),
+        Some(Ok(status)) if !pending.contains(&status) => Receipt::Final(status),
+        _ => Receipt::Pending,
     }
 }

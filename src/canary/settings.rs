@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::sign::Kind;
-use super::{Options, DEFAULT_MAX_FEE, DEFAULT_TIMEOUT, DEFAULT_TOPIC_MAX_FEE};
+use super::{Options, DEFAULT_MAX_FEE, DEFAULT_TIMEOUT, DEFAULT_TOPIC_MAX_FEE, MAX_TIMEOUT};
 use crate::config::LoadedConfig;
 use crate::error::Error;
 use crate::ids::EntityId;
@@ -55,12 +55,23 @@ impl CanarySettings {
             None => DEFAULT_MAX_FEE,
         };
         let timeout = match &section.timeout {
-            Some(text) => parse_duration(text, "timeout").map_err(|e| at("timeout", e.to_string()))?,
+            Some(text) => parse_timeout(text, "timeout").map_err(|e| at("timeout", e.to_string()))?,
             None => DEFAULT_TIMEOUT,
         };
         let enabled = section.enabled.unwrap_or(false);
         Ok(CanarySettings { enabled, interval, nodes, options: Options::new(kind, max_fee, timeout) })
     }
+}
+
+/// A try's time limit: a duration of at most [`MAX_TIMEOUT`] (a receipt is kept about 3 minutes).
+pub fn parse_timeout(text: &str, what: &str) -> Result<Duration, Error> {
+    let timeout = parse_duration(text, what)?;
+    if timeout > MAX_TIMEOUT {
+        return Err(Error::usage(format!(
+            "invalid {what} '{text}': at most 5m (a transaction is valid for 2 minutes, its receipt kept about 3)"
+        )));
+    }
+    Ok(timeout)
 }
 
 /// A positive amount of hbar written as a decimal (`"0.01"`), in tinybars, exactly.

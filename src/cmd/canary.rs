@@ -12,7 +12,6 @@ use crate::hbar;
 use crate::ids::EntityId;
 use crate::mirror::models::NetworkNode;
 use crate::output::{Cell, Tone};
-use crate::timestamp::parse_duration;
 
 /// Tries made at once with `--all-nodes`: each polls the mirror about twice a second.
 const AT_ONCE: usize = 4;
@@ -27,15 +26,16 @@ pub struct CanaryArgs {
     #[arg(long, conflicts_with = "nodes")]
     pub all_nodes: bool,
 
-    /// Time limit of each try, from the submission to its record on the mirror (default: [canary] timeout, else 60s)
+    /// How long each try may wait, from sending to the record on the mirror (default: [canary] timeout, else 60s;
+    /// at most 5m)
     #[arg(long, value_name = "DURATION")]
-    pub timeout: Option<String>,
+    pub wait: Option<String>,
 }
 
 pub async fn run(ctx: &Context, args: CanaryArgs) -> anyhow::Result<()> {
     let mut settings = CanarySettings::from_config(&ctx.settings.config)?;
-    if let Some(text) = &args.timeout {
-        settings.options.timeout = parse_duration(text, "--timeout")?;
+    if let Some(text) = &args.wait {
+        settings.options.timeout = crate::canary::settings::parse_timeout(text, "--wait")?;
     }
     let wanted = args
         .nodes

@@ -1,10 +1,11 @@
 //! The canary as a collector: one try a cycle, through each node in turn, so "the network stopped taking
 //! transactions" and "canary failing on node X" are ordinary rules.
 //!
-//! Samples: `canary_submit_seconds`, `canary_handle_seconds`, `canary_e2e_seconds` and `canary_fee_hbar` of the
-//! cycle's try (what it measured); `canary_success{node_account_id}` of every node tried so far, each its last
-//! try's outcome (a node waits for its turn, and its series stays current meanwhile); `canary_errors{reason}`, the
-//! tries failed for each reason since start.
+//! Every cycle reports each listed node's last try (label `node_account_id`): `canary_success` (1 or 0, with the
+//! error), and `canary_submit_seconds`, `canary_handle_seconds`, `canary_e2e_seconds` and `canary_fee_hbar` where
+//! that try reached them. A node keeps its last outcome until its next turn, so its series stay current between
+//! turns; a node that leaves the list is dropped. `canary_errors{reason}` counts the failed tries since start. A
+//! cycle that could try no node (the address book could not be read) reports nothing but its error.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,8 +29,8 @@ pub struct CanaryCollector {
     nodes: Vec<EntityId>,
     /// Whose turn is next.
     turn: usize,
-    /// Each node's last outcome: success, and why not.
-    last: BTreeMap<String, (bool, Option<String>)>,
+    /// Each node's last try.
+    last: BTreeMap<String, Outcome>,
     failures: BTreeMap<&'static str, u64>,
 }
 
@@ -41,10 +42,13 @@ impl CanaryCollector {
         options: Options,
         nodes: Vec<EntityId>,
     ) -> Self {
-        Self { client, network, operator, options, nodes, turn: 0, last: BTreeMap::new(), failures: BTreeMap::new() }
+        // A random first turn: restarts do not all spend their first try on the same node.
+        let turn = fastrand::usize(..1024);
+        Self { client, network, operator, options, nodes, turn, last: BTreeMap::new(), failures: BTreeMap::new() }
     }
 
-    /// This cycle's node: the next in turn among the configured ones, or the address book's.
+    /// This cycle's node: the next in turn among the configured ones, or the address book's. Nodes no longer
+    /// listed are forgotten.
     async fn next_target(&mut self) -> Result<Target, String> {
         let book = self.client.nodes().await.map_err(|e| format!("address book: {e}"))?;
         let listed: Vec<Target> = book
@@ -57,34 +61,34 @@ impl CanaryCollector {
         if listed.is_empty() {
             return Err("no node to try: the address book lists none with an endpoint among those configured".into());
         }
+        self.last.retain(|node, _| listed.iter().any(|t| t.account.to_string() == *node));
         let target = listed[self.turn % listed.len()].clone();
         self.turn = self.turn.wrapping_add(1);
         Ok(target)
     }
 
-    fn samples(&mut self, outcome: Option<&Outcome>, now: Timestamp) -> Vec<Sample> {
+    /// Takes in this cycle's try; returns every listed node's last try and the failure counts.
+    fn samples(&mut self, outcome: Outcome, now: Timestamp) -> Vec<Sample> {
+        if let Some(reason) = outcome.reason {
+            *self.failures.entry(reason).or_default() += 1;
+        }
+        self.last.insert(outcome.node_account_id.clone(), outcome);
         let mut out = Vec::new();
-        if let Some(o) = outcome {
-            let timed = [
+        for (node, o) in &self.last {
+            let labels = [("node_account_id", node.as_str())];
+            let success = Sample::new("canary_success", &labels, f64::from(u8::from(o.success)), now);
+            out.push(success.with_error(o.error.clone()));
+            let measured = [
                 ("canary_submit_seconds", o.submit_seconds),
                 ("canary_handle_seconds", o.handle_seconds),
                 ("canary_e2e_seconds", o.e2e_seconds),
                 ("canary_fee_hbar", o.fee_tinybars.map(|f| f as f64 / 1e8)),
             ];
-            for (name, value) in timed {
+            for (name, value) in measured {
                 if let Some(v) = value {
-                    out.push(Sample::new(name, &[], v, now));
+                    out.push(Sample::new(name, &labels, v, now));
                 }
             }
-            self.last.insert(o.node_account_id.clone(), (o.success, o.error.clone()));
-            if let Some(reason) = o.reason {
-                *self.failures.entry(reason).or_default() += 1;
-            }
-        }
-        for (node, (success, error)) in &self.last {
-            let sample =
-                Sample::new("canary_success", &[("node_account_id", node)], f64::from(u8::from(*success)), now);
-            out.push(sample.with_error(error.clone()));
         }
         for reason in REASONS {
             let count = self.failures.get(reason).copied().unwrap_or(0);
@@ -102,7 +106,7 @@ impl Collector for CanaryCollector {
     async fn cycle(&mut self, now: Timestamp) -> Cycle {
         let target = match self.next_target().await {
             Ok(target) => target,
-            Err(e) => return Cycle { samples: self.samples(None, now), errors: vec![e], keep: Vec::new() },
+            Err(e) => return Cycle { samples: Vec::new(), errors: vec![e], keep: Vec::new() },
         };
         let outcome = canary::try_node(&self.client, &self.operator, &target, &self.options).await;
         let errors = match (&outcome.reason, &outcome.error) {
@@ -111,6 +115,6 @@ impl Collector for CanaryCollector {
             }
             _ => Vec::new(),
         };
-        Cycle { samples: self.samples(Some(&outcome), now), errors, keep: Vec::new() }
+        Cycle { samples: self.samples(outcome, now), errors, keep: Vec::new() }
     }
 }

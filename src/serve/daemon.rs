@@ -265,12 +265,6 @@ impl Daemon {
             )));
         }
         let plan = Plan::from_config(&settings.config, &[], None).map_err(|e| refused(&e))?;
-        // New canary credentials are checked before anything changes: a key that is not the account's is refused.
-        if plan.canary.is_some() {
-            let client = crate::cmd::mirror_client(&settings).map_err(|e| refused(&format_args!("{e:#}")))?;
-            let operator = crate::canary::operator::load(&settings, &client).await.map_err(|e| refused(&e))?;
-            self.canary = Some(Arc::new(operator));
-        }
         let forwarding =
             Forwarding::from_config(&settings.config, self.listen, plan.interval).map_err(|e| refused(&e))?;
         let old = &self.ctx.settings.config;
@@ -280,8 +274,30 @@ impl Daemon {
         let serve_changed = !settings.config.same_in(old, "serve", alertmanager::config::SERVE_KEYS);
         let forwarding_changed = forwarding.as_ref() != self.forwarder.as_ref().map(Forwarder::forwarding);
         let rules = plan.rules.len();
+        // The canary's credentials (for a new pipeline) are checked before anything changes: a key that is not the
+        // account's is refused; a mirror that cannot tell is an outage, and the running configuration carries on.
+        let canary = match (&plan.canary, restart) {
+            (Some(_), true) => {
+                let client = crate::cmd::mirror_client(&settings).map_err(|e| refused(&format_args!("{e:#}")))?;
+                match crate::canary::operator::load(&settings, &client).await {
+                    Ok(operator) => Some(Arc::new(operator)),
+                    Err(e) if e.kind() == crate::error::Exit::Config => return Err(refused(&e)),
+                    Err(e) => {
+                        return Err(unavailable(
+                            &anyhow::Error::new(e),
+                            "cannot check the canary's operator key against the mirror",
+                            "mirror_unavailable",
+                            "the canary's operator key could not be checked against the mirror: the running \
+                             configuration carries on",
+                        ))
+                    }
+                }
+            }
+            (Some(_), false) => self.canary.clone(),
+            (None, _) => None,
+        };
         if restart {
-            self.restart(settings, plan).await.map_err(|e| {
+            self.restart(settings, plan, canary).await.map_err(|e| {
                 unavailable(
                     &e,
                     "the pipeline could not be restarted",
@@ -344,7 +360,7 @@ impl Daemon {
     }
 
     /// Stops the running pipeline and starts one for `plan`; if that fails, starts the old plan again.
-    async fn restart(&mut self, settings: Settings, plan: Plan) -> anyhow::Result<()> {
+    async fn restart(&mut self, settings: Settings, plan: Plan, canary: Option<Arc<Operator>>) -> anyhow::Result<()> {
         let gone: Vec<String> = (self.plan.rules.iter())
             .filter(|old| !plan.rules.iter().any(|new| new.name == old.name))
             .map(|old| old.name.clone())
@@ -365,6 +381,7 @@ impl Daemon {
         let out = self.ctx.out.clone();
         let old_ctx = std::mem::replace(&mut self.ctx, Context::new(settings, out));
         let old_plan = std::mem::replace(&mut self.plan, plan);
+        let old_canary = std::mem::replace(&mut self.canary, canary);
         match self.start_monitor() {
             Ok(monitor) => {
                 self.monitor = Some(monitor);
@@ -373,7 +390,7 @@ impl Daemon {
                 Ok(())
             }
             Err(e) => {
-                (self.ctx, self.plan) = (old_ctx, old_plan);
+                (self.ctx, self.plan, self.canary) = (old_ctx, old_plan, old_canary);
                 match self.start_monitor() {
                     Ok(monitor) => self.monitor = Some(monitor),
                     Err(again) => {

@@ -74,15 +74,15 @@ const METRICS: &[(&str, Kind, &str)] = &[
     ("webhook_failures", Kind::Counter, "Delivery attempts to the webhook that failed since hmon started."),
     ("webhook_dropped", Kind::Counter, "Notifications to the webhook given up on since hmon started."),
     ("webhook_dead_letters", Kind::Gauge, "Notifications to the webhook given up on and kept as dead letters."),
-    ("canary_submit_seconds", Kind::Gauge, "From sending the last canary transaction to the node's acceptance."),
-    ("canary_handle_seconds", Kind::Gauge, "From sending the last canary transaction to its SUCCESS receipt."),
-    ("canary_e2e_seconds", Kind::Gauge, "From sending the last canary transaction to its record on the mirror."),
+    ("canary_submit_seconds", Kind::Gauge, "From sending the node's last canary transaction to its acceptance."),
+    ("canary_handle_seconds", Kind::Gauge, "From sending the node's last canary transaction to its SUCCESS receipt."),
+    ("canary_e2e_seconds", Kind::Gauge, "From sending the node's last canary transaction to its record on the mirror."),
     (
         "canary_success",
         Kind::Gauge,
         "Whether the last canary transaction through the node succeeded end to end (1) or not (0).",
     ),
-    ("canary_fee_hbar", Kind::Gauge, "The fee the last canary transaction was charged, in hbar."),
+    ("canary_fee_hbar", Kind::Gauge, "The fee the node's last canary transaction was charged, in hbar."),
     ("canary_errors", Kind::Counter, "Canary tries failed for the reason since hmon started."),
 ];
 

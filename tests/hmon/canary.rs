@@ -148,7 +148,7 @@ fn a_receipt_that_never_comes_and_a_transaction_the_mirror_never_shows_fail_afte
     let key = PrivateKey::generate_ed25519();
     operator(&env, &key);
     let _node = node(&env, &key, ResponseCodeEnum::Ok, None, Some(Duration::ZERO));
-    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--wait", "2s"]);
     assert_eq!(code, 1, "{stderr}");
     let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
     assert_eq!((t["reason"].as_str(), t["error"].as_str()), (Some("receipt_timeout"), Some("no receipt within 2s")));
@@ -157,7 +157,7 @@ fn a_receipt_that_never_comes_and_a_transaction_the_mirror_never_shows_fail_afte
     let env = Env::start();
     operator(&env, &key);
     let _node = node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), None);
-    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--wait", "2s"]);
     assert_eq!(code, 1, "{stderr}");
     let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
     assert_eq!(
@@ -244,7 +244,7 @@ fn a_lost_answer_is_settled_by_the_mirror_and_never_sent_again() {
     let key = PrivateKey::generate_ed25519();
     operator(&env, &key);
     let node = start_node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), Some(Duration::ZERO), true);
-    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--wait", "2s"]);
     assert_eq!(code, 0, "{stderr}");
     let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
     assert_eq!((t["success"].as_bool(), t["result"].as_str()), (Some(true), Some("SUCCESS")), "{t}");
@@ -256,7 +256,7 @@ fn a_lost_answer_is_settled_by_the_mirror_and_never_sent_again() {
     let env = Env::start();
     operator(&env, &key);
     let node = start_node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), None, true);
-    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--timeout", "2s"]);
+    let (code, stdout, stderr) = canary(&env, &key, &["--json", "--wait", "2s"]);
     assert_eq!(code, 1, "{stderr}");
     let t = &serde_json::from_str::<Value>(&stdout).unwrap()[0];
     assert_eq!(t["reason"], "submit_unknown", "{t}");
@@ -278,4 +278,78 @@ fn with_a_topic_the_canary_sends_a_message_there_with_its_own_fee_cap() {
     assert_eq!(taken.len(), 1);
     assert_eq!((taken[0].topic, taken[0].max_fee), (Some(5555), 10_000_000), "0.1 hbar by default for a message");
     assert!(taken[0].transfers.is_empty());
+}
+
+/// The global `--timeout` (or `HMON_TIMEOUT`) is the mirror's per request: it does not cut a try short.
+#[test]
+fn the_mirror_request_timeout_does_not_shorten_a_try() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let _node = node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), Some(Duration::from_millis(1500)));
+    let mut cmd = env.hmon();
+    cmd.env("HMON_TIMEOUT", "1s").env("OPERATOR_ID", OPERATOR).env("OPERATOR_KEY", key.to_string_der());
+    let (code, stdout, stderr) = run(cmd.args(["canary", "--json"]));
+    assert_eq!(code, 0, "{stderr}{stdout}");
+    let (code, _, stderr) = canary(&env, &key, &["--wait", "6m"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("at most 5m"), "{stderr}");
+}
+
+/// As a collector, the canary tries the nodes in turn and reports each one's last try every cycle.
+#[test]
+fn the_collector_tries_the_nodes_in_turn_and_keeps_each_ones_last_outcome() {
+    use hmon::canary::sign::{Kind, Operator};
+    use hmon::canary::Options;
+    use hmon::collect::canary::CanaryCollector;
+    use hmon::collect::Collector;
+
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    let publisher = env.mirror.publisher();
+    let script = |account: i64, precheck: ResponseCodeEnum| {
+        let publisher = publisher.clone();
+        Script {
+            account,
+            operator: key.public_key(),
+            precheck,
+            submit_delay: Duration::ZERO,
+            handle_after: Some(Duration::ZERO),
+            receipt_status: ResponseCodeEnum::Success,
+            on_accept: Some(Box::new(move |t: &Taken| publisher.publish_after(record(t), Duration::ZERO))),
+            lose_answer: false,
+        }
+    };
+    let nodes =
+        [MockNode::canary(script(3, ResponseCodeEnum::Ok)), MockNode::canary(script(4, ResponseCodeEnum::Busy))];
+    env.mirror.nodes(2, |i| (nodes[i].addr.ip().to_string(), nodes[i].addr.port()));
+    let options = hmon::mirror::ClientOptions {
+        timeout: Duration::from_secs(5),
+        retry: hmon::mirror::retry::RetryPolicy::default(),
+    };
+    let client = hmon::mirror::MirrorClient::new(&env.mirror.url, options).unwrap();
+    let operator = Operator::new("0.0.1001".parse().unwrap(), key.clone());
+    let options = Options::new(Kind::Transfer, 1_000_000, Duration::from_secs(5));
+    let network = hmon::network::Network::builtin("testnet").unwrap();
+    let mut collector = CanaryCollector::new(client, network, std::sync::Arc::new(operator), options, Vec::new());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut successes = Vec::new();
+    for _ in 0..3 {
+        let cycle = rt.block_on(collector.cycle(hmon::timestamp::Timestamp::now()));
+        let mut seen: Vec<(String, f64)> = cycle
+            .samples
+            .iter()
+            .filter(|s| s.name == "canary_success")
+            .map(|s| (s.labels.get("node_account_id").cloned().unwrap_or_default(), s.value))
+            .collect();
+        seen.sort_by(|a, b| a.0.cmp(&b.0));
+        successes.push(seen);
+    }
+    let calls = (nodes[0].calls(), nodes[1].calls());
+    assert!(calls == (2, 1) || calls == (1, 2), "in turn: {calls:?}");
+    // From the second cycle on, both nodes' last outcomes are reported each cycle.
+    let both = vec![("0.0.3".to_string(), 1.0), ("0.0.4".to_string(), 0.0)];
+    assert_eq!(successes[1], both);
+    assert_eq!(successes[2], both);
+    assert_eq!(successes[0].len(), 1);
 }
