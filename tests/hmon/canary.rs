@@ -353,3 +353,38 @@ fn the_collector_tries_the_nodes_in_turn_and_keeps_each_ones_last_outcome() {
     assert_eq!(successes[2], both);
     assert_eq!(successes[0].len(), 1);
 }
+
+/// `serve` checks the canary's operator when a reload restarts the pipeline: a key that is not the account's is
+/// refused, and the running configuration carries on.
+#[cfg(unix)]
+#[test]
+fn a_serve_reload_checks_the_canary_operator_again() {
+    let env = Env::start();
+    let key = PrivateKey::generate_ed25519();
+    operator(&env, &key);
+    let _node = node(&env, &key, ResponseCodeEnum::Ok, Some(Duration::ZERO), Some(Duration::ZERO));
+    let config =
+        |interval: &str| format!("{}\n[canary]\nenabled = true\ninterval = \"{interval}\"\n", crate::FAST_RETRIES);
+    env.write_config(&config("10s"));
+    let der = key.to_string_der();
+    let (_child, addr, _stderr) = crate::serve::serve_on_store(
+        &env,
+        "serve.db",
+        &[("OPERATOR_ID", OPERATOR), ("OPERATOR_KEY", der.as_str()), ("HMON_API_TOKEN", crate::serve_api::TOKEN)],
+    );
+
+    // The account's key changes on the network: a reload that restarts the pipeline is refused.
+    let other = PrivateKey::generate_ed25519();
+    env.mirror.set_account_key(OPERATOR, "ED25519", &hex(&other.public_key().to_bytes_raw()));
+    env.write_config(&config("20s"));
+    let (status, body) = crate::serve_api::request(addr, "POST", "/-/reload", None);
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("does not belong to account 0.0.1001") && body.contains("carries on"), "{body}");
+    assert!(!body.contains(&der));
+
+    // Back to the account's key: applied.
+    env.mirror.set_account_key(OPERATOR, "ED25519", &hex(&key.public_key().to_bytes_raw()));
+    let (status, body) = crate::serve_api::request(addr, "POST", "/-/reload", None);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"restarted\":true"), "{body}");
+}

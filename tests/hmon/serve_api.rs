@@ -10,7 +10,7 @@ use crate::serve::{get, serve_on_store};
 use crate::watch::WAIT;
 use crate::Env;
 
-const TOKEN: &str = "test-token-5f1c";
+pub const TOKEN: &str = "test-token-5f1c";
 
 const CONFIG: &str = "\
 # Written by hand; hmon keeps this.
@@ -31,7 +31,7 @@ threshold = 10.0
 ";
 
 /// One HTTP/1.1 request with the API token: (status, body).
-fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+pub fn request(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(WAIT)).unwrap();
     let body = body.unwrap_or("");
