@@ -60,6 +60,16 @@ pub struct Target {
     pub address: String,
 }
 
+/// The nodes of the address book `book` that can be tried: a valid account id and an address to send to
+/// ([`crate::collect::network::probe_address`]: the config's entry, else the plaintext endpoint).
+pub fn targets(network: &crate::network::Network, book: &[crate::mirror::models::NetworkNode]) -> Vec<Target> {
+    let target = |node: &crate::mirror::models::NetworkNode| -> Option<Target> {
+        let account = node.node_account_id.parse().ok()?;
+        Some(Target { account, address: crate::collect::network::probe_address(network, node)? })
+    };
+    book.iter().filter_map(target).collect()
+}
+
 /// One try's outcome, as `hmon canary --json` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {

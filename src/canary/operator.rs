@@ -2,8 +2,8 @@
 //! before anything is sent (as `config check` does, but a mirror that cannot answer is a failure, not a skip).
 
 use crate::error::Error;
-use crate::hedera::keys::{KeyMatch, OperatorKey};
-use crate::ids::{AccountRef, EntityId};
+use crate::hedera::keys::{key_mismatch, operator_credentials, unknown_operator, KeyMatch};
+use crate::ids::EntityId;
 use crate::mirror::{MirrorClient, MirrorError};
 use crate::settings::Settings;
 
@@ -12,33 +12,15 @@ use super::sign::Operator;
 /// The operator of `settings`, its key proven to be the account's. Missing, malformed or mismatched credentials
 /// are configuration errors (exit 3); a mirror that cannot answer is a remote one (exit 1).
 pub async fn load(settings: &Settings, mirror: &MirrorClient) -> Result<Operator, Error> {
-    let network = &settings.network.value;
-    let (id, key) = match (&settings.operator_id, &settings.operator_key) {
-        (Some(id), Some(key)) => (id, key),
-        (None, None) => {
-            return Err(Error::config(
-                "the canary needs operator credentials: set [operator] account_id and private_key in the config \
-                 file, or the OPERATOR_ID and OPERATOR_KEY environment variables",
-            ))
-        }
-        (Some(_), None) => return Err(Error::config(
-            "the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)",
-        )),
-        (None, Some(_)) => {
-            return Err(Error::config(
-                "the operator private key is set but its account id is not (set [operator] account_id or OPERATOR_ID)",
-            ))
-        }
+    let Some((account, parsed)) = operator_credentials(settings)? else {
+        return Err(Error::config(
+            "the canary needs operator credentials: set [operator] account_id and private_key in the config file, \
+             or the OPERATOR_ID and OPERATOR_KEY environment variables",
+        ));
     };
-    let account = AccountRef::parse(&id.value, &network.name, network.ledger_id.as_deref())
-        .map_err(|e| Error::config(format!("operator account id ({}): {e}", id.source)))?;
-    let parsed = OperatorKey::parse(&key.value, settings.key_type.as_deref())
-        .map_err(|e| Error::config(format!("operator private key ({}): {e}", key.source)))?;
     let found = match mirror.account(&account).await {
         Ok(found) => found,
-        Err(MirrorError::NotFound { .. }) => {
-            return Err(Error::config(format!("the operator account {account} does not exist on {}", network.name)))
-        }
+        Err(MirrorError::NotFound { .. }) => return Err(unknown_operator(&account, &settings.network.value.name)),
         Err(e) => return Err(Error::remote(format!("cannot check the operator key against the mirror: {e}"))),
     };
     let payer: EntityId = found.account.parse().map_err(|_| {
@@ -50,9 +32,7 @@ pub async fn load(settings: &Settings, mirror: &MirrorClient) -> Result<Operator
                 parsed.signing_key(kind).cloned().ok_or_else(|| Error::config("the operator key has no such kind"))?;
             Ok(Operator::new(payer, key))
         }
-        KeyMatch::Mismatch => Err(Error::config(format!(
-            "the operator private key does not belong to account {payer}: its public key differs from the account's key"
-        ))),
+        KeyMatch::Mismatch => Err(key_mismatch(&found.account)),
         KeyMatch::Complex => Err(Error::config(format!(
             "account {payer} has a key list or threshold key: the canary signs with one key and cannot prove it"
         ))),

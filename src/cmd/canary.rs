@@ -6,7 +6,6 @@ use futures::{stream, StreamExt};
 use super::Context;
 use crate::canary::settings::CanarySettings;
 use crate::canary::{self, Outcome, Target};
-use crate::collect::network::probe_address;
 use crate::error::Error;
 use crate::hbar;
 use crate::ids::EntityId;
@@ -74,11 +73,7 @@ pub async fn run(ctx: &Context, args: CanaryArgs) -> anyhow::Result<()> {
 /// The nodes to try: those named (each must be in the address book), all of them, or one at random.
 fn choose(ctx: &Context, book: &[NetworkNode], wanted: &[EntityId], all: bool) -> Result<Vec<Target>, Error> {
     let network = &ctx.settings.network.value;
-    let target = |node: &NetworkNode| -> Option<Target> {
-        let account = node.node_account_id.parse().ok()?;
-        Some(Target { account, address: probe_address(network, node)? })
-    };
-    let listed: Vec<Target> = book.iter().filter_map(target).collect();
+    let listed = canary::targets(network, book);
     if listed.is_empty() {
         return Err(Error::remote(format!("the address book of {} lists no node with an endpoint", network.name)));
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::Context;
 use crate::error::Error;
-use crate::hedera::keys::{KeyMatch, OperatorKey};
+use crate::hedera::keys::{key_mismatch, operator_credentials, unknown_operator, KeyMatch, OperatorKey};
 use crate::ids::AccountRef;
 use crate::mirror::MirrorError;
 use crate::output::{Cell, Output, Tone};
@@ -152,21 +152,12 @@ pub struct CheckReport {
 
 async fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<()> {
     let s = &ctx.settings;
-    let operator_id = match &s.operator_id {
-        Some(id) => Some(
-            ctx.parse_account(&id.value)
-                .map_err(|e| Error::config(format!("operator account id ({}): {e}", id.source)))?,
-        ),
-        None => None,
+    let credentials = operator_credentials(s)?;
+    let (operator_id, key) = match &credentials {
+        Some((id, key)) => (Some(id), Some(key)),
+        None => (None, None),
     };
-    let key = match &s.operator_key {
-        Some(k) => Some(
-            OperatorKey::parse(&k.value, s.key_type.as_deref())
-                .map_err(|e| Error::config(format!("operator private key ({}): {e}", k.source)))?,
-        ),
-        None => None,
-    };
-    let key_check = match (&operator_id, &key) {
+    let key_check = match (operator_id, key) {
         (None, None) if args.require_operator => {
             return Err(Error::config(
                 "no operator credentials: set [operator] account_id and private_key in the config file, or the \
@@ -174,18 +165,8 @@ async fn check(ctx: &Context, args: CheckArgs) -> anyhow::Result<()> {
             )
             .into())
         }
-        (None, None) => "skipped: no operator configured".to_string(),
-        (Some(_), None) => return Err(Error::config(
-            "the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)",
-        )
-        .into()),
-        (None, Some(_)) => {
-            return Err(Error::config(
-                "the operator private key is set but its account id is not (set [operator] account_id or OPERATOR_ID)",
-            )
-            .into())
-        }
         (Some(id), Some(key)) => compare(ctx, id, key).await?,
+        _ => "skipped: no operator configured".to_string(),
     };
     let report = CheckReport {
         config_file: s.config.path.as_ref().map(|p| p.display().to_string()),
@@ -226,20 +207,12 @@ fn key_check_skipped(s: &str) -> bool {
 async fn compare(ctx: &Context, id: &AccountRef, key: &OperatorKey) -> anyhow::Result<String> {
     let account = match ctx.mirror()?.account(id).await {
         Ok(a) => a,
-        Err(MirrorError::NotFound { .. }) => {
-            return Err(
-                Error::config(format!("the operator account {id} does not exist on {}", ctx.network_name())).into()
-            )
-        }
+        Err(MirrorError::NotFound { .. }) => return Err(unknown_operator(id, ctx.network_name()).into()),
         Err(e) => return Ok(format!("skipped: {e}")),
     };
     match key.check(account.key.as_ref()) {
         KeyMatch::Matches(kind) => Ok(format!("match ({} key of {})", kind.name(), account.account)),
-        KeyMatch::Mismatch => Err(Error::config(format!(
-            "the operator private key does not belong to account {}: its public key differs from the account's key",
-            account.account
-        ))
-        .into()),
+        KeyMatch::Mismatch => Err(key_mismatch(&account.account).into()),
         KeyMatch::Complex => Ok("skipped: the account has a key list or threshold key".into()),
         KeyMatch::NoKey => Ok("skipped: the account has no key".into()),
     }

@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::network::probe_address;
 use super::{Collector, Cycle};
 use crate::canary::sign::Operator;
 use crate::canary::{self, Options, Outcome, Target, REASONS};
@@ -51,13 +50,8 @@ impl CanaryCollector {
     /// listed are forgotten.
     async fn next_target(&mut self) -> Result<Target, String> {
         let book = self.client.nodes().await.map_err(|e| format!("address book: {e}"))?;
-        let listed: Vec<Target> = book
-            .iter()
-            .filter_map(|n| {
-                Some(Target { account: n.node_account_id.parse().ok()?, address: probe_address(&self.network, n)? })
-            })
-            .filter(|t| self.nodes.is_empty() || self.nodes.contains(&t.account))
-            .collect();
+        let mut listed = canary::targets(&self.network, &book);
+        listed.retain(|t| self.nodes.is_empty() || self.nodes.contains(&t.account));
         if listed.is_empty() {
             return Err("no node to try: the address book lists none with an endpoint among those configured".into());
         }

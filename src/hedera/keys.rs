@@ -6,7 +6,51 @@ use hiero_sdk::PrivateKey;
 
 use crate::config::Secret;
 use crate::error::Error;
+use crate::ids::AccountRef;
 use crate::mirror::models::Key;
+use crate::settings::Settings;
+
+/// The operator credentials of `settings`, parsed: `None` when neither the account nor the key is set. An invalid
+/// id or key, or half a pair, is a config error naming where it came from (never the key).
+pub fn operator_credentials(settings: &Settings) -> Result<Option<(AccountRef, OperatorKey)>, Error> {
+    let network = &settings.network.value;
+    let id = match &settings.operator_id {
+        Some(id) => Some(
+            AccountRef::parse(&id.value, &network.name, network.ledger_id.as_deref())
+                .map_err(|e| Error::config(format!("operator account id ({}): {e}", id.source)))?,
+        ),
+        None => None,
+    };
+    let key = match &settings.operator_key {
+        Some(k) => Some(
+            OperatorKey::parse(&k.value, settings.key_type.as_deref())
+                .map_err(|e| Error::config(format!("operator private key ({}): {e}", k.source)))?,
+        ),
+        None => None,
+    };
+    match (id, key) {
+        (None, None) => Ok(None),
+        (Some(id), Some(key)) => Ok(Some((id, key))),
+        (Some(_), None) => Err(Error::config(
+            "the operator account id is set but its private key is not (set [operator] private_key or OPERATOR_KEY)",
+        )),
+        (None, Some(_)) => Err(Error::config(
+            "the operator private key is set but its account id is not (set [operator] account_id or OPERATOR_ID)",
+        )),
+    }
+}
+
+/// The operator account the mirror does not know.
+pub fn unknown_operator(account: &AccountRef, network: &str) -> Error {
+    Error::config(format!("the operator account {account} does not exist on {network}"))
+}
+
+/// The operator key that is not the account's (`account` as the mirror names it).
+pub fn key_mismatch(account: &str) -> Error {
+    Error::config(format!(
+        "the operator private key does not belong to account {account}: its public key differs from the account's key"
+    ))
+}
 
 /// The algorithm of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
